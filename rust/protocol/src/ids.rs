@@ -1,0 +1,71 @@
+//! Identities: Steam ids, Godot peer ids and transport connection handles.
+
+use std::fmt;
+
+/// A 64-bit Steam ID (SteamID64), as GDScript sees it in an `int`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SteamId(pub u64);
+
+impl SteamId {
+    /// The SteamID64 of the individual account `account_id` in the public universe.
+    pub const fn individual(account_id: u32) -> Self {
+        // Universe 1 (public), account type 1 (individual), instance 1 (desktop).
+        SteamId((1 << 56) | (1 << 52) | (1 << 32) | account_id as u64)
+    }
+
+    /// The 32-bit account id (the low half of the SteamID64).
+    pub const fn account_id(self) -> u32 {
+        self.0 as u32
+    }
+
+    /// True for the SteamID64 layout of an individual public account.
+    pub const fn is_individual(self) -> bool {
+        self.0 >> 32 == SteamId::individual(0).0 >> 32
+    }
+}
+
+impl fmt::Debug for SteamId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SteamId({})", self.0)
+    }
+}
+
+impl fmt::Display for SteamId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Transport handle of one connection (an `HSteamNetConnection` on Steam).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct ConnectionId(pub u32);
+
+impl fmt::Display for ConnectionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// A Godot multiplayer peer id: 1 is the host, clients hold ids from 2 to `i32::MAX`.
+pub type PeerId = i32;
+
+/// The host's peer id, Godot's `MultiplayerPeer.TARGET_PEER_SERVER`.
+pub const HOST_PEER_ID: PeerId = 1;
+
+/// True when `id` can be held by a client.
+pub const fn is_client_id(id: PeerId) -> bool {
+    id >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn individual_ids_look_like_real_accounts() {
+        assert_eq!(SteamId::individual(1).0, 76_561_197_960_265_729);
+        assert!(SteamId::individual(42).is_individual());
+        assert_eq!(SteamId::individual(42).account_id(), 42);
+        assert!(!SteamId(42).is_individual());
+    }
+}
