@@ -1,0 +1,92 @@
+//! How an emulated endpoint reaches others: the wire, and what comes off it.
+
+use std::time::Instant;
+
+use smp_protocol::SteamId;
+
+/// One link between two endpoints, carrying one connection. Numbered by the wire.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct LinkId(pub u64);
+
+/// Something that came off the wire.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum WireEvent {
+    /// A remote opened a link to one of our virtual ports.
+    Opened {
+        /// The link.
+        link: LinkId,
+        /// Who opened it.
+        from: SteamId,
+        /// The virtual port it asks for.
+        virtual_port: i32,
+        /// The remote's wire version.
+        version: u8,
+    },
+    /// The remote accepted a link we opened.
+    Accepted {
+        /// The link.
+        link: LinkId,
+    },
+    /// A message.
+    Message {
+        /// The link.
+        link: LinkId,
+        /// Its lane.
+        lane: u16,
+        /// True when sent reliably.
+        reliable: bool,
+        /// The bytes.
+        data: Vec<u8>,
+    },
+    /// The remote closed the link, saying why.
+    Closed {
+        /// The link.
+        link: LinkId,
+        /// Steam's end reason.
+        reason: i32,
+        /// The remote's explanation.
+        debug: String,
+    },
+    /// The link broke without a word: the remote process ended, or the stream failed.
+    Lost {
+        /// The link.
+        link: LinkId,
+        /// What we know.
+        debug: String,
+    },
+}
+
+impl WireEvent {
+    /// The link the event concerns.
+    pub fn link(&self) -> LinkId {
+        match self {
+            WireEvent::Opened { link, .. }
+            | WireEvent::Accepted { link }
+            | WireEvent::Message { link, .. }
+            | WireEvent::Closed { link, .. }
+            | WireEvent::Lost { link, .. } => *link,
+        }
+    }
+}
+
+/// The version of the emulated wire; endpoints of different versions refuse each other.
+pub const WIRE_VERSION: u8 = 1;
+
+/// Moves frames between emulated endpoints. The endpoint above it owns all the semantics.
+pub trait Wire {
+    /// Opens a link to `remote`, asking for `virtual_port`. Fails at once when the remote is
+    /// known not to be there.
+    fn open(&mut self, remote: SteamId, virtual_port: i32) -> Result<LinkId, String>;
+
+    /// Tells the remote its link is accepted.
+    fn send_accept(&mut self, link: LinkId);
+
+    /// Sends `parts` as one message.
+    fn send_message(&mut self, link: LinkId, lane: u16, reliable: bool, parts: [&[u8]; 2]);
+
+    /// Sends the reason, then ends the link. With `discard`, data not yet written is dropped first.
+    fn send_close(&mut self, link: LinkId, reason: i32, debug: &str, discard: bool);
+
+    /// Moves data; appends what arrived to `events`.
+    fn poll(&mut self, now: Instant, events: &mut Vec<WireEvent>);
+}

@@ -1,0 +1,335 @@
+//! The local-mode wire: one TCP stream on loopback per connection.
+//!
+//! Every instance listens on `127.0.0.1:<port base + user number>`, so finding a user takes no
+//! directory and no daemon, and the kernel reports at once when a user is not there or when
+//! its process ends. Sockets are non-blocking and served from the caller's `poll`.
+
+use std::collections::HashMap;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use log::debug;
+use smp_protocol::SteamId;
+
+use super::codec::{self, CodecError, Frame};
+use super::identity::{port_of, user_of};
+use crate::emulated::{LinkId, Wire, WireEvent, wire::WIRE_VERSION};
+
+/// How long a closing link may take to flush before it is cut.
+const LINGER: Duration = Duration::from_secs(5);
+const READ_CHUNK: usize = 64 * 1024;
+const READS_PER_POLL: usize = 64;
+const DIAL_TIMEOUT: Duration = Duration::from_secs(1);
+
+struct TcpLink {
+    stream: TcpStream,
+    outgoing: Vec<u8>,
+    written: usize,
+    incoming: Vec<u8>,
+    /// Who is at the other end; unknown for an incoming stream until its `Open`.
+    remote: Option<SteamId>,
+    /// Set once we closed: flush, then drop.
+    closing_until: Option<Instant>,
+}
+
+impl TcpLink {
+    fn new(stream: TcpStream, remote: Option<SteamId>) -> std::io::Result<Self> {
+        stream.set_nonblocking(true)?;
+        stream.set_nodelay(true)?;
+        Ok(TcpLink {
+            stream,
+            outgoing: Vec::new(),
+            written: 0,
+            incoming: Vec::new(),
+            remote,
+            closing_until: None,
+        })
+    }
+
+    /// Writes what the kernel takes. Err means the stream is broken.
+    fn flush(&mut self) -> std::io::Result<()> {
+        while self.written < self.outgoing.len() {
+            match self.stream.write(&self.outgoing[self.written..]) {
+                Ok(0) => return Err(ErrorKind::WriteZero.into()),
+                Ok(n) => self.written += n,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if self.written == self.outgoing.len() {
+            self.outgoing.clear();
+            self.written = 0;
+        }
+        Ok(())
+    }
+
+    /// Drops every frame not yet started, keeping a frame already partly written whole.
+    fn discard_unsent(&mut self) {
+        let mut end = 0;
+        while end < self.written {
+            match codec::decode(&self.outgoing[end..]) {
+                Ok(Some((_, len))) => end += len,
+                _ => break,
+            }
+        }
+        self.outgoing.truncate(end.max(self.written));
+    }
+
+    /// Reads what is there, up to a bound per poll so one busy sender cannot starve the others.
+    /// Ok(false) means the remote closed the stream.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        for _ in 0..READS_PER_POLL {
+            let start = self.incoming.len();
+            self.incoming.resize(start + READ_CHUNK, 0);
+            let read = self.stream.read(&mut self.incoming[start..]);
+            self.incoming.truncate(start + *read.as_ref().unwrap_or(&0));
+            match read {
+                Ok(0) => return Ok(false),
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(true),
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// What became of a link in one poll.
+enum Outcome {
+    Open,
+    /// Ended; the endpoint hears `Lost` with this explanation unless it already heard `Closed`.
+    Ended(Option<String>),
+}
+
+/// The wire of one local-mode user.
+pub struct TcpWire {
+    identity: SteamId,
+    port_base: u16,
+    listener: TcpListener,
+    links: HashMap<LinkId, TcpLink>,
+    next_link: u64,
+}
+
+impl TcpWire {
+    /// Listens as `identity`, on the port its user number gives.
+    pub fn bind(identity: SteamId, port_base: u16) -> Result<Self, String> {
+        let user =
+            user_of(identity).ok_or_else(|| format!("{identity} is not a local-mode user"))?;
+        let port =
+            port_of(port_base, identity).ok_or_else(|| format!("no port for local user {user}"))?;
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).map_err(|e| {
+            if e.kind() == ErrorKind::AddrInUse {
+                format!(
+                    "local user {user} is taken: another process listens on 127.0.0.1:{port} \
+                     (give each instance its own STEAM_LOCAL_USER)"
+                )
+            } else {
+                format!("cannot listen on 127.0.0.1:{port} for local user {user}: {e}")
+            }
+        })?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| format!("cannot make the local-mode listener non-blocking: {e}"))?;
+        Ok(TcpWire {
+            identity,
+            port_base,
+            listener,
+            links: HashMap::new(),
+            next_link: 1,
+        })
+    }
+
+    fn add_link(&mut self, link: TcpLink) -> LinkId {
+        let id = LinkId(self.next_link);
+        self.next_link += 1;
+        self.links.insert(id, link);
+        id
+    }
+
+    fn write(&mut self, link: LinkId, encode: impl FnOnce(&mut Vec<u8>)) {
+        if let Some(tcp) = self.links.get_mut(&link) {
+            encode(&mut tcp.outgoing);
+            // Errors surface on the next poll, as a lost link.
+            let _ = tcp.flush();
+        }
+    }
+
+    fn accept_incoming(&mut self) {
+        loop {
+            match self.listener.accept() {
+                Ok((stream, _)) => match TcpLink::new(stream, None) {
+                    Ok(link) => {
+                        self.add_link(link);
+                    }
+                    Err(e) => debug!("dropped an incoming local-mode stream: {e}"),
+                },
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => {
+                    debug!("local-mode listener: {e}");
+                    break;
+                }
+            }
+        }
+    }
+
+    fn serve(
+        link: LinkId,
+        tcp: &mut TcpLink,
+        now: Instant,
+        events: &mut Vec<WireEvent>,
+    ) -> Outcome {
+        if let Err(e) = tcp.flush() {
+            return Outcome::Ended(Some(format!("the stream broke: {e}")));
+        }
+        if let Some(until) = tcp.closing_until {
+            if tcp.outgoing.is_empty() || now >= until {
+                let _ = tcp.stream.shutdown(Shutdown::Both);
+                return Outcome::Ended(None);
+            }
+            return Outcome::Open;
+        }
+        let open = match tcp.fill() {
+            Ok(open) => open,
+            Err(e) => return Outcome::Ended(Some(format!("the stream broke: {e}"))),
+        };
+        let mut used = 0;
+        let outcome = loop {
+            match codec::decode(&tcp.incoming[used..]) {
+                Ok(None) => break Outcome::Open,
+                Ok(Some((frame, len))) => {
+                    used += len;
+                    match (frame, tcp.remote) {
+                        (
+                            Frame::Open {
+                                version,
+                                from,
+                                virtual_port,
+                            },
+                            None,
+                        ) => {
+                            tcp.remote = Some(from);
+                            events.push(WireEvent::Opened {
+                                link,
+                                from,
+                                virtual_port,
+                                version,
+                            });
+                        }
+                        (Frame::Accept, Some(_)) => events.push(WireEvent::Accepted { link }),
+                        (
+                            Frame::Message {
+                                lane,
+                                reliable,
+                                payload,
+                            },
+                            Some(_),
+                        ) => {
+                            let data = payload.to_vec();
+                            events.push(WireEvent::Message {
+                                link,
+                                lane,
+                                reliable,
+                                data,
+                            });
+                        }
+                        (Frame::Close { reason, debug }, Some(_)) => {
+                            let debug = debug.to_owned();
+                            events.push(WireEvent::Closed {
+                                link,
+                                reason,
+                                debug,
+                            });
+                            break Outcome::Ended(None);
+                        }
+                        _ => break Outcome::Ended(Some("protocol error: unexpected frame".into())),
+                    }
+                }
+                Err(CodecError::TooLong(len)) => {
+                    break Outcome::Ended(Some(format!("protocol error: a {len}-byte frame")));
+                }
+                Err(CodecError::Malformed(kind)) => {
+                    break Outcome::Ended(Some(format!(
+                        "protocol error: malformed frame of kind {kind}"
+                    )));
+                }
+            }
+        };
+        tcp.incoming.drain(..used);
+        match outcome {
+            Outcome::Open if !open => Outcome::Ended(Some(format!(
+                "the process of {} ended",
+                describe(tcp.remote)
+            ))),
+            outcome => outcome,
+        }
+    }
+}
+
+fn describe(remote: Option<SteamId>) -> String {
+    match remote.and_then(user_of) {
+        Some(user) => format!("local user {user}"),
+        None => "the remote".to_owned(),
+    }
+}
+
+impl Wire for TcpWire {
+    fn open(&mut self, remote: SteamId, virtual_port: i32) -> Result<LinkId, String> {
+        let Some(user) = user_of(remote) else {
+            return Err(format!(
+                "{remote} is not a local-mode user; local users have the Steam ids of STEAM_LOCAL_USER 1, 2, ..."
+            ));
+        };
+        let port = port_of(self.port_base, remote)
+            .ok_or_else(|| format!("no port for local user {user}"))?;
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let stream = TcpStream::connect_timeout(&addr, DIAL_TIMEOUT)
+            .map_err(|e| format!("local user {user} is not running (127.0.0.1:{port}: {e})"))?;
+        let mut tcp = TcpLink::new(stream, Some(remote)).map_err(|e| e.to_string())?;
+        codec::encode_open(&mut tcp.outgoing, WIRE_VERSION, self.identity, virtual_port);
+        tcp.flush()
+            .map_err(|e| format!("local user {user} dropped the stream: {e}"))?;
+        Ok(self.add_link(tcp))
+    }
+
+    fn send_accept(&mut self, link: LinkId) {
+        self.write(link, codec::encode_accept);
+    }
+
+    fn send_message(&mut self, link: LinkId, lane: u16, reliable: bool, parts: [&[u8]; 2]) {
+        self.write(link, |out| {
+            codec::encode_message(out, lane, reliable, parts)
+        });
+    }
+
+    fn send_close(&mut self, link: LinkId, reason: i32, debug: &str, discard: bool) {
+        let Some(tcp) = self.links.get_mut(&link) else {
+            return;
+        };
+        if discard {
+            tcp.discard_unsent();
+        }
+        codec::encode_close(&mut tcp.outgoing, reason, debug);
+        let _ = tcp.flush();
+        tcp.closing_until = Some(Instant::now() + LINGER);
+    }
+
+    fn poll(&mut self, now: Instant, events: &mut Vec<WireEvent>) {
+        self.accept_incoming();
+        let mut ended = Vec::new();
+        for (&link, tcp) in &mut self.links {
+            if let Outcome::Ended(lost) = TcpWire::serve(link, tcp, now, events) {
+                ended.push((link, lost, tcp.remote.is_some()));
+            }
+        }
+        for (link, lost, known) in ended {
+            self.links.remove(&link);
+            if let (Some(debug), true) = (lost, known) {
+                events.push(WireEvent::Lost { link, debug });
+            }
+        }
+    }
+}
