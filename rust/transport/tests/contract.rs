@@ -319,7 +319,7 @@ fn lanes_are_bounded<N: Net>(net: &mut N) {
 }
 
 fn views_see_only_their_own<N: Net>(net: &mut N) {
-    let (mut host, on_host, mut client, _) = connected(net);
+    let (host, on_host, mut client, _) = connected(net);
     let mut other_view = net.sockets(1);
     assert!(other_view.connection_info(on_host).is_none());
     assert!(
