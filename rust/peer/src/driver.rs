@@ -1,0 +1,260 @@
+//! Binds a [`Session`] to a [`Sockets`] transport.
+
+use std::time::Instant;
+
+use log::debug;
+use smp_protocol::{Action, Config, Event, PeerId, SendError, Session, SteamId, TransferMode};
+use smp_transport::{ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, Sockets};
+
+use crate::error::PeerError;
+use crate::flags::send_flags;
+
+/// Messages taken from the transport per receive call; the driver loops until none are left.
+const RECEIVE_BATCH: usize = 256;
+
+/// One multiplayer peer: its session, its view of the transport and its listen socket.
+pub struct PeerDriver {
+    sockets: Box<dyn Sockets>,
+    session: Session<Vec<u8>>,
+    listen: Option<ListenSocketId>,
+    batch: Vec<ReceivedMessage>,
+    no_nagle: bool,
+    no_delay: bool,
+}
+
+impl PeerDriver {
+    /// An inactive peer on `sockets`; `seed` drives its choice of peer ids.
+    pub fn new(sockets: Box<dyn Sockets>, config: Config, seed: u64) -> Self {
+        let session = Session::new(config, sockets.identity(), seed);
+        PeerDriver {
+            sockets,
+            session,
+            listen: None,
+            batch: Vec::new(),
+            no_nagle: false,
+            no_delay: false,
+        }
+    }
+
+    /// The protocol state, for reading.
+    pub fn session(&self) -> &Session<Vec<u8>> {
+        &self.session
+    }
+
+    /// Sends every message without waiting to coalesce (`NO_NAGLE`).
+    pub fn set_no_nagle(&mut self, no_nagle: bool) {
+        self.no_nagle = no_nagle;
+    }
+
+    /// Drops unreliable messages the connection cannot send at once (`NO_DELAY`).
+    pub fn set_no_delay(&mut self, no_delay: bool) {
+        self.no_delay = no_delay;
+    }
+
+    /// Chooses star (true) or full mesh (false); only while inactive.
+    pub fn set_server_relay(&mut self, relay: bool) -> Result<(), PeerError> {
+        Ok(self.session.set_server_relay(relay)?)
+    }
+
+    /// Rejects (true) or admits (false) new connections from now on.
+    pub fn set_refuse_new_connections(&mut self, refuse: bool) {
+        self.session.set_refuse_new_connections(refuse);
+    }
+
+    /// Hosts on `virtual_port`: we are peer 1.
+    pub fn create_host(&mut self, virtual_port: i32) -> Result<(), PeerError> {
+        self.session.start_host()?;
+        if let Err(err) = self.open_listen(virtual_port) {
+            self.session.close();
+            return Err(err);
+        }
+        Ok(())
+    }
+
+    /// Joins the host `server` on `virtual_port`, and listens there for other clients (mesh).
+    pub fn create_client(
+        &mut self,
+        server: SteamId,
+        virtual_port: i32,
+        now: Instant,
+    ) -> Result<(), PeerError> {
+        self.session.start_client(server, now)?;
+        let started = self
+            .open_listen(virtual_port)
+            .and_then(|()| self.dial(server, virtual_port, now));
+        if let Err(err) = started {
+            self.close();
+            return Err(err);
+        }
+        Ok(())
+    }
+
+    /// Connects to `remote` as well (a mesh link, or the host reaching a client). Connecting to
+    /// a peer already connected or connecting does nothing.
+    pub fn add_peer(
+        &mut self,
+        remote: SteamId,
+        virtual_port: i32,
+        now: Instant,
+    ) -> Result<(), PeerError> {
+        if self.session.should_dial(remote)? {
+            self.dial(remote, virtual_port, now)?;
+        }
+        Ok(())
+    }
+
+    /// Disconnects one peer; see [`Session::disconnect_peer`].
+    pub fn disconnect_peer(&mut self, id: PeerId, force: bool) -> Result<(), PeerError> {
+        self.session.disconnect_peer(id, force)?;
+        self.carry_out();
+        Ok(())
+    }
+
+    /// Drops everything at once, silently; the peer can host or connect again.
+    pub fn close(&mut self) {
+        self.session.close();
+        self.carry_out();
+    }
+
+    /// Moves data, admits and drops connections, runs timers.
+    pub fn poll(&mut self, now: Instant) {
+        self.sockets.pump(now);
+        while let Some(change) = self.sockets.next_status_change() {
+            match change.state {
+                ConnectionState::Connecting if change.listen_socket.is_some() => {
+                    self.session
+                        .on_connection_request(change.conn, change.remote, now);
+                }
+                ConnectionState::Connected => self.session.on_connected(change.conn, now),
+                state if state.has_ended() => {
+                    self.session
+                        .on_closed(change.conn, change.end_reason, &change.end_debug);
+                    // The handle stays valid until closed, as on Steam.
+                    self.sockets.close(change.conn, 0, "", false);
+                }
+                _ => {}
+            }
+            self.carry_out();
+        }
+        loop {
+            self.sockets.receive(&mut self.batch, RECEIVE_BATCH);
+            if self.batch.is_empty() {
+                break;
+            }
+            for message in self.batch.drain(..) {
+                self.session.on_message(message.conn, message.data, now);
+            }
+        }
+        self.session.on_tick(now);
+        self.carry_out();
+    }
+
+    /// Sends `payload` to `target` (see [`Session::send`]).
+    pub fn send(
+        &mut self,
+        target: i32,
+        channel: i32,
+        mode: TransferMode,
+        payload: &[u8],
+    ) -> Result<(), PeerError> {
+        let (no_nagle, no_delay) = (self.no_nagle, self.no_delay);
+        let sockets = &mut self.sockets;
+        self.session
+            .send(
+                target,
+                channel,
+                mode,
+                payload.len(),
+                |conn, lane, reliable, header| {
+                    sockets.send(
+                        conn,
+                        lane,
+                        send_flags(reliable, no_nagle, no_delay),
+                        [header, payload],
+                    )
+                },
+            )
+            .map_err(|err| match err {
+                SendError::Api(err) => PeerError::Api(err),
+                SendError::Transport(err) => PeerError::Transport(err),
+            })
+    }
+
+    /// The next event for Godot.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        let event = self.session.poll_event();
+        // Ending the session (the host left) may have queued closes.
+        self.carry_out();
+        event
+    }
+
+    /// The packet Godot reads next.
+    pub fn next_packet(&self) -> Option<&smp_protocol::Packet<Vec<u8>>> {
+        self.session.next_packet()
+    }
+
+    /// Takes the packet Godot reads next.
+    pub fn pop_packet(&mut self) -> Option<smp_protocol::Packet<Vec<u8>>> {
+        self.session.pop_packet()
+    }
+
+    /// The Steam id and transport state of a connected peer.
+    pub fn peer_connection(&self, id: PeerId) -> Option<(SteamId, ConnectionState)> {
+        let (conn, steam_id) = self.session.peer(id)?;
+        let state = self
+            .sockets
+            .connection_info(conn)
+            .map_or(ConnectionState::None, |info| info.state);
+        Some((steam_id, state))
+    }
+
+    fn open_listen(&mut self, virtual_port: i32) -> Result<(), PeerError> {
+        self.listen = Some(self.sockets.listen(virtual_port)?);
+        Ok(())
+    }
+
+    fn dial(&mut self, remote: SteamId, virtual_port: i32, now: Instant) -> Result<(), PeerError> {
+        let conn = self.sockets.connect(remote, virtual_port)?;
+        self.configure_lanes(conn);
+        self.session.on_dialed(conn, remote, now);
+        Ok(())
+    }
+
+    fn configure_lanes(&mut self, conn: smp_protocol::ConnectionId) {
+        let lanes = self.session.config().channels as u16;
+        if let Err(err) = self.sockets.configure_lanes(conn, lanes) {
+            debug!("could not give connection {conn} {lanes} lanes: {err}");
+        }
+    }
+
+    /// Does what the session asked, and stops listening once the session is over.
+    fn carry_out(&mut self) {
+        while let Some(action) = self.session.poll_action() {
+            match action {
+                Action::Accept(conn) => match self.sockets.accept(conn) {
+                    Ok(()) => self.configure_lanes(conn),
+                    Err(err) => debug!("could not accept connection {conn}: {err}"),
+                },
+                Action::Close {
+                    conn,
+                    reason,
+                    linger,
+                } => {
+                    self.sockets
+                        .close(conn, reason.code(), reason.describe(), linger);
+                }
+                Action::SendControl { conn, message } => {
+                    let flags = SendFlags::RELIABLE.with(SendFlags::NO_NAGLE);
+                    if let Err(err) = self.sockets.send(conn, 0, flags, [message.as_slice(), &[]]) {
+                        debug!("could not send a handshake message on {conn}: {err}");
+                    }
+                }
+            }
+        }
+        if !self.session.is_active()
+            && let Some(listen) = self.listen.take()
+        {
+            self.sockets.close_listen(listen);
+        }
+    }
+}
