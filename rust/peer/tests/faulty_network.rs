@@ -325,8 +325,8 @@ fn a_full_mesh_forms_under_faults() {
         assert_eq!(seen, expected);
         let connected: Vec<PeerId> = world.events[a]
             .iter()
-            .filter_map(|e| match e {
-                Event::PeerConnected(id) => Some(*id),
+            .map(|e| match e {
+                Event::PeerConnected(id) => *id,
                 Event::PeerDisconnected(id) => panic!("{id} disconnected"),
             })
             .collect();
