@@ -119,6 +119,9 @@ impl PeerDriver {
     /// Moves data, admits and drops connections, runs timers.
     pub fn poll(&mut self, now: Instant) {
         self.sockets.pump(now);
+        // Messages first: a connection that just closed may have sent its last words before,
+        // and Steam keeps them readable until the handle is closed.
+        self.receive(now);
         while let Some(change) = self.sockets.next_status_change() {
             match change.state {
                 ConnectionState::Connecting if change.listen_socket.is_some() => {
@@ -129,24 +132,26 @@ impl PeerDriver {
                 state if state.has_ended() => {
                     self.session
                         .on_closed(change.conn, change.end_reason, &change.end_debug);
-                    // The handle stays valid until closed, as on Steam.
                     self.sockets.close(change.conn, 0, "", false);
                 }
                 _ => {}
             }
             self.carry_out();
         }
+        self.session.on_tick(now);
+        self.carry_out();
+    }
+
+    fn receive(&mut self, now: Instant) {
         loop {
             self.sockets.receive(&mut self.batch, RECEIVE_BATCH);
             if self.batch.is_empty() {
-                break;
+                return;
             }
             for message in self.batch.drain(..) {
                 self.session.on_message(message.conn, message.data, now);
             }
         }
-        self.session.on_tick(now);
-        self.carry_out();
     }
 
     /// Sends `payload` to `target` (see [`Session::send`]).

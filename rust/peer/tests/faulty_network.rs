@@ -348,6 +348,36 @@ fn a_full_mesh_forms_under_faults() {
 }
 
 #[test]
+fn a_kicked_client_reads_what_the_host_sent_before_the_kick() {
+    let mut world = World::star(1, harsh(), Config::default());
+    let client = world.id(1);
+    for n in 0..50 {
+        world.peers[0]
+            .send(
+                client,
+                n % 4,
+                TransferMode::Reliable,
+                &numbered(n as u32, 100),
+            )
+            .unwrap();
+    }
+    world.peers[0].disconnect_peer(client, false).unwrap();
+    world.run_until(10, "the client to leave", |w| {
+        w.peers[1].session().status() == ConnectionStatus::Disconnected
+    });
+    assert_eq!(
+        world.received[1].len(),
+        50,
+        "every packet sent before the kick arrived"
+    );
+    assert_eq!(world.events[1].last(), Some(&Event::PeerDisconnected(1)));
+    assert_eq!(
+        world.events[0].last(),
+        Some(&Event::PeerDisconnected(client))
+    );
+}
+
+#[test]
 fn clients_hear_the_host_vanish() {
     let mut world = World::star(2, harsh(), Config::default());
     world.net.remove_user(steam(0));
