@@ -10,7 +10,7 @@
 //! | `STEAM_FAKE_PACKET_JITTER` | up to this many more milliseconds, at random |
 //! | `STEAM_FAKE_PACKET_REORDER` | percent of unreliable packets held back so that later ones overtake them |
 //! | `STEAM_FAKE_PACKET_DUP` | percent of unreliable packets delivered twice |
-//! | `STEAM_FAKE_PACKET_SEED` | seed of the random choices, for repeatable runs |
+//! | `STEAM_FAKE_PACKET_SEED` | seed of the random choices, for repeatable runs; 0 picks one |
 
 use std::time::Duration;
 

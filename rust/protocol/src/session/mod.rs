@@ -135,6 +135,15 @@ impl<B: AsRef<[u8]>> Session<B> {
         Ok(())
     }
 
+    /// Whether Godot should relay between clients: the host's `server_relay`, which a client
+    /// learns when the host admits it.
+    pub fn relays(&self) -> bool {
+        match &self.role {
+            Role::Client(client) if client.confirmed => client.host_relays,
+            _ => self.config.server_relay,
+        }
+    }
+
     /// The local user's Steam id.
     pub fn local_steam_id(&self) -> SteamId {
         self.local
@@ -183,6 +192,7 @@ impl<B: AsRef<[u8]>> Session<B> {
     /// Starts hosting: we become peer 1 and are connected at once.
     pub fn start_host(&mut self) -> Result<(), ApiError> {
         self.ensure_inactive()?;
+        self.refuse_new = false;
         self.role = Role::Host;
         self.unique_id = HOST_PEER_ID;
         self.status = ConnectionStatus::Connected;
@@ -195,6 +205,7 @@ impl<B: AsRef<[u8]>> Session<B> {
         if server == self.local {
             return Err(ApiError::SelfConnect);
         }
+        self.refuse_new = false;
         self.role = Role::Client(ClientRole {
             server,
             confirmed: false,

@@ -388,6 +388,11 @@ fn a_client_dialling_before_its_id_is_final_waits_for_it() {
 #[test]
 fn with_server_relay_clients_do_not_mesh() {
     let mut net = star(2, true);
+    assert!(
+        net.sessions[1].relays(),
+        "a client learns that its host relays"
+    );
+    assert!(!star(1, false).sessions[1].relays());
     assert_eq!(
         net.sessions[1].should_dial(steam(2)),
         Err(ApiError::HostRelays)
