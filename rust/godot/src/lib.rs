@@ -1,0 +1,26 @@
+//! The Godot face of the Steam multiplayer peer: type conversion, signals and registration.
+//! The protocol lives in `smp_protocol`, the transports in `smp_transport`, their binding in
+//! `smp_peer`.
+
+mod backend;
+mod errors;
+mod log_bridge;
+mod multiplayer_peer;
+mod packet_peer;
+mod settings;
+mod steam;
+
+use godot::init::{ExtensionLibrary, InitStage, gdextension};
+
+struct SteamMultiplayerPeerLibrary;
+
+// SAFETY: the only entry point gdext generates for this library.
+#[gdextension]
+unsafe impl ExtensionLibrary for SteamMultiplayerPeerLibrary {
+    fn on_stage_init(stage: InitStage) {
+        if stage == InitStage::Scene {
+            log_bridge::install();
+            settings::register();
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! `SteamMultiplayerPeer`: Godot's `MultiplayerPeer` over Steam P2P, with GodotSteam's API.
+
+use std::time::Instant;
+
+use godot::classes::multiplayer_peer::{
+    ConnectionStatus as GodotStatus, TransferMode as GodotMode,
+};
+use godot::classes::{IMultiplayerPeerExtension, MultiplayerPeerExtension};
+use godot::global::{Error, godot_error};
+use godot::meta::conv::RawPtr;
+use godot::prelude::*;
+use smp_peer::{
+    Config, ConnectionStatus, Event, Packet, PeerDriver, PeerError, SteamId, TransferMode,
+};
+use smp_protocol::rng::Rng;
+
+use crate::errors::godot_error;
+use crate::log_bridge::{self, FlushOnDrop};
+use crate::packet_peer::SteamPacketPeer;
+use crate::{backend, settings};
+
+/// A `MultiplayerPeer` whose connections are Steam peer-to-peer connections.
+///
+/// Assign it to `multiplayer.multiplayer_peer` after [method create_host] or
+/// [method create_client], and RPCs and replication travel over Steam. The host is peer 1 and
+/// decides every client's id. Channels `0` to `steam/multiplayer_peer/max_channels - 1` are
+/// independent lanes; `TRANSFER_MODE_UNRELIABLE_ORDERED` really is unreliable.
+///
+/// Outside Steam, start each game instance with the environment variable
+/// `STEAM_LOCAL_USER=1`, `2`, ...: the instances find each other on this machine (local mode).
+#[derive(GodotClass)]
+#[class(tool, base = MultiplayerPeerExtension)]
+pub struct SteamMultiplayerPeer {
+    base: Base<MultiplayerPeerExtension>,
+    driver: Option<PeerDriver>,
+    /// The packet Godot is reading; its bytes must live until the next `get_packet`.
+    current: Option<Packet<Vec<u8>>>,
+    target_peer: i32,
+    transfer_channel: i32,
+    transfer_mode: TransferMode,
+    /// How much the addon prints: `DEBUG_LEVEL_NONE` (warnings and errors), `DEBUG_LEVEL_PEER`
+    /// (also connections, handshakes and drops) or `DEBUG_LEVEL_STEAM` (also Steam's own output).
+    /// The level applies to the whole addon.
+    #[var(set)]
+    debug_level: i64,
+    /// Send unreliable packets that cannot go out at once are dropped instead of queued
+    /// (Steam's `NO_DELAY` flag).
+    #[var(set)]
+    no_delay: bool,
+    /// Every packet is sent at once instead of being coalesced with later ones for up to a few
+    /// milliseconds (Steam's `NO_NAGLE` flag).
+    #[var(set)]
+    no_nagle: bool,
+    /// On the host, `true` makes a star: clients connect only to the host, and Godot relays
+    /// between them. `false` (the default, as in GodotSteam) makes a full mesh: clients connect
+    /// to each other with [method add_peer]. Set it before [method create_host].
+    #[var(set)]
+    server_relay: bool,
+}
+
+#[godot_api]
+impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
+    fn init(base: Base<MultiplayerPeerExtension>) -> Self {
+        SteamMultiplayerPeer {
+            base,
+            driver: None,
+            current: None,
+            target_peer: 0,
+            transfer_channel: 0,
+            transfer_mode: TransferMode::Reliable,
+            debug_level: 0,
+            no_delay: false,
+            no_nagle: false,
+            server_relay: false,
+        }
+    }
+
+    fn get_available_packet_count(&self) -> i32 {
+        self.driver
+            .as_ref()
+            .map_or(0, |d| d.session().available_packets() as i32)
+    }
+
+    fn get_max_packet_size(&self) -> i32 {
+        self.driver
+            .as_ref()
+            .map_or(Config::default().max_message_size - 3, |d| {
+                d.session().max_payload()
+            }) as i32
+    }
+
+    unsafe fn get_packet_rawptr(
+        &mut self,
+        r_buffer: RawPtr<*mut RawPtr<*const u8>>,
+        r_buffer_size: RawPtr<*mut i32>,
+    ) -> Error {
+        self.current = self.driver.as_mut().and_then(PeerDriver::pop_packet);
+        let Some(packet) = &self.current else {
+            godot_error!("SteamMultiplayerPeer.get_packet: no packet is available");
+            return Error::ERR_UNAVAILABLE;
+        };
+        let payload = packet.payload();
+        // SAFETY: Godot passes valid out-pointers; the bytes stay in `self.current` until the next call.
+        unsafe {
+            *r_buffer.ptr() = RawPtr::new(payload.as_ptr());
+            *r_buffer_size.ptr() = payload.len() as i32;
+        }
+        Error::OK
+    }
+
+    unsafe fn put_packet_rawptr(
+        &mut self,
+        p_buffer: RawPtr<*const u8>,
+        p_buffer_size: i32,
+    ) -> Error {
+        let _flush = FlushOnDrop;
+        let Some(driver) = self.driver.as_mut() else {
+            godot_error!(
+                "SteamMultiplayerPeer.put_packet: the peer is not active; call create_host() or create_client() first"
+            );
+            return Error::ERR_UNCONFIGURED;
+        };
+        let len = usize::try_from(p_buffer_size).unwrap_or(0);
+        let payload = if len == 0 {
+            &[][..]
+        } else {
+            // SAFETY: Godot passes `p_buffer_size` readable bytes at `p_buffer`, valid for this call.
+            unsafe { std::slice::from_raw_parts(p_buffer.ptr(), len) }
+        };
+        match driver.send(
+            self.target_peer,
+            self.transfer_channel,
+            self.transfer_mode,
+            payload,
+        ) {
+            Ok(()) => Error::OK,
+            Err(err) => {
+                godot_error!("SteamMultiplayerPeer.put_packet: {err}");
+                godot_error(&err, Error::ERR_CONNECTION_ERROR)
+            }
+        }
+    }
+
+    fn get_packet_channel(&self) -> i32 {
+        self.next_packet().map_or(0, |p| i32::from(p.channel))
+    }
+
+    fn get_packet_mode(&self) -> GodotMode {
+        self.next_packet()
+            .map_or(GodotMode::RELIABLE, |p| to_godot_mode(p.mode))
+    }
+
+    fn set_transfer_channel(&mut self, channel: i32) {
+        self.transfer_channel = channel;
+    }
+
+    fn get_transfer_channel(&self) -> i32 {
+        self.transfer_channel
+    }
+
+    fn set_transfer_mode(&mut self, mode: GodotMode) {
+        self.transfer_mode =
+            TransferMode::from_godot(mode.ord().into()).unwrap_or(TransferMode::Reliable);
+    }
+
+    fn get_transfer_mode(&self) -> GodotMode {
+        to_godot_mode(self.transfer_mode)
+    }
+
+    fn set_target_peer(&mut self, peer: i32) {
+        self.target_peer = peer;
+    }
+
+    fn get_packet_peer(&self) -> i32 {
+        self.next_packet().map_or(0, |p| p.from)
+    }
+
+    fn is_server(&self) -> bool {
+        self.driver.as_ref().is_some_and(|d| d.session().is_host())
+    }
+
+    fn poll(&mut self) {
+        let _flush = FlushOnDrop;
+        self.current = None;
+        let Some(driver) = self.driver.as_mut() else {
+            return;
+        };
+        driver.poll(Instant::now());
+        // One event at a time: handlers re-enter this peer, and see its state as it is.
+        while let Some(event) = self.driver.as_mut().and_then(PeerDriver::poll_event) {
+            let (signal, id) = match event {
+                Event::PeerConnected(id) => ("peer_connected", id),
+                Event::PeerDisconnected(id) => ("peer_disconnected", id),
+            };
+            self.base_mut()
+                .emit_signal(signal, &[i64::from(id).to_variant()]);
+        }
+    }
+
+    fn close(&mut self) {
+        let _flush = FlushOnDrop;
+        self.current = None;
+        if let Some(driver) = self.driver.as_mut() {
+            driver.close();
+        }
+    }
+
+    fn disconnect_peer(&mut self, peer: i32, force: bool) {
+        let _flush = FlushOnDrop;
+        let result = match self.driver.as_mut() {
+            Some(driver) => driver.disconnect_peer(peer, force),
+            None => Err(PeerError::Api(smp_peer::ApiError::NotActive)),
+        };
+        if let Err(err) = result {
+            godot_error!("SteamMultiplayerPeer.disconnect_peer({peer}): {err}");
+        }
+    }
+
+    fn get_unique_id(&self) -> i32 {
+        self.driver.as_ref().map_or(0, |d| d.session().unique_id())
+    }
+
+    fn set_refuse_new_connections(&mut self, enable: bool) {
+        match self.driver.as_mut() {
+            Some(driver) if driver.session().is_active() => {
+                driver.set_refuse_new_connections(enable)
+            }
+            _ if enable => godot_error!(
+                "SteamMultiplayerPeer.refuse_new_connections: the peer is not active; \
+                 create_host() and create_client() start out accepting connections"
+            ),
+            _ => {}
+        }
+    }
+
+    fn is_refusing_new_connections(&self) -> bool {
+        self.driver
+            .as_ref()
+            .is_some_and(|d| d.session().refuse_new_connections())
+    }
+
+    fn is_server_relay_supported(&self) -> bool {
+        // A client relays when its host does, whatever its own property says.
+        self.driver
+            .as_ref()
+            .filter(|d| d.session().is_active())
+            .map_or(self.server_relay, |d| d.session().relays())
+    }
+
+    fn get_connection_status(&self) -> GodotStatus {
+        match self.driver.as_ref().map(|d| d.session().status()) {
+            Some(ConnectionStatus::Connected) => GodotStatus::CONNECTED,
+            Some(ConnectionStatus::Connecting) => GodotStatus::CONNECTING,
+            _ => GodotStatus::DISCONNECTED,
+        }
+    }
+}
+
+#[godot_api]
+impl SteamMultiplayerPeer {
+    /// Messages: warnings and errors only.
+    #[constant]
+    const DEBUG_LEVEL_NONE: i64 = 0;
+    /// Messages: also the peer's connections, handshakes and drops.
+    #[constant]
+    const DEBUG_LEVEL_PEER: i64 = 1;
+    /// Messages: also Steam's own networking output.
+    #[constant]
+    const DEBUG_LEVEL_STEAM: i64 = 2;
+
+    /// Starts hosting on `virtual_port`: this peer becomes peer 1 and is connected at once.
+    ///
+    /// Returns `OK`; `ERR_ALREADY_IN_USE` if the peer is already active; `ERR_CANT_CREATE` if
+    /// Steam networking is not available or the virtual port is taken.
+    #[func]
+    fn create_host(&mut self, #[opt(default = 0)] virtual_port: i32) -> Error {
+        let _flush = FlushOnDrop;
+        self.start("create_host", |driver| driver.create_host(virtual_port))
+    }
+
+    /// Connects to the host with Steam id `steam_id` on `virtual_port`. The peer is
+    /// `CONNECTION_CONNECTING` until the host admits it (`connected_to_server`), or fails
+    /// within 10 seconds (`connection_failed`).
+    ///
+    /// Returns `OK`; `ERR_ALREADY_IN_USE` if the peer is already active; `ERR_INVALID_PARAMETER`
+    /// for our own Steam id; `ERR_CANT_CREATE` if Steam networking is not available.
+    #[func]
+    fn create_client(&mut self, steam_id: i64, #[opt(default = 0)] virtual_port: i32) -> Error {
+        let _flush = FlushOnDrop;
+        let server = SteamId(steam_id as u64);
+        self.start("create_client", |driver| {
+            driver.create_client(server, virtual_port, Instant::now())
+        })
+    }
+
+    /// Connects to one more peer, `steam_id`, on `virtual_port`: a client adds the other
+    /// clients this way to build a full mesh. Adding a peer already connected does nothing.
+    ///
+    /// Returns `OK`; `ERR_UNCONFIGURED` if the peer is not active; `ERR_INVALID_PARAMETER` for
+    /// our own Steam id; `ERR_UNAVAILABLE` on a client whose host relays (`server_relay`);
+    /// `ERR_CANT_CREATE` if the connection cannot be started.
+    #[func]
+    fn add_peer(&mut self, steam_id: i64, #[opt(default = 0)] virtual_port: i32) -> Error {
+        let _flush = FlushOnDrop;
+        let Some(driver) = self.driver.as_mut() else {
+            godot_error!(
+                "SteamMultiplayerPeer.add_peer: the peer is not active; call create_host() or create_client() first"
+            );
+            return Error::ERR_UNCONFIGURED;
+        };
+        match driver.add_peer(SteamId(steam_id as u64), virtual_port, Instant::now()) {
+            Ok(()) => Error::OK,
+            Err(err) => {
+                godot_error!("SteamMultiplayerPeer.add_peer({steam_id}): {err}");
+                godot_error(&err, Error::ERR_CANT_CREATE)
+            }
+        }
+    }
+
+    /// The connected peer `peer_id` as a [SteamPacketPeer], or `null` if there is none.
+    #[func]
+    fn get_peer(&self, peer_id: i32) -> Option<Gd<SteamPacketPeer>> {
+        let (steam_id, _) = self.driver.as_ref()?.peer_connection(peer_id)?;
+        Some(SteamPacketPeer::new(
+            self.to_gd().instance_id(),
+            peer_id,
+            steam_id,
+        ))
+    }
+
+    /// The peer id of `steam_id`: our own id for our Steam id, else a connected peer's, else 0.
+    #[func]
+    fn get_peer_id_for_steam_id(&self, steam_id: i64) -> i32 {
+        self.driver
+            .as_ref()
+            .and_then(|d| d.session().peer_id_for_steam_id(SteamId(steam_id as u64)))
+            .unwrap_or(0)
+    }
+
+    /// The Steam id of `peer_id`: ours for our own id, else a connected peer's, else 0.
+    #[func]
+    fn get_steam_id_for_peer_id(&self, peer_id: i32) -> i64 {
+        self.driver
+            .as_ref()
+            .and_then(|d| d.session().steam_id_for_peer_id(peer_id))
+            .map_or(0, |id| id.0 as i64)
+    }
+
+    /// Sets [member debug_level].
+    #[func]
+    fn set_debug_level(&mut self, level: i64) {
+        self.debug_level = level.clamp(Self::DEBUG_LEVEL_NONE, Self::DEBUG_LEVEL_STEAM);
+        log_bridge::set_verbose(self.debug_level >= Self::DEBUG_LEVEL_PEER);
+    }
+
+    /// Sets [member no_delay].
+    #[func]
+    fn set_no_delay(&mut self, no_delay: bool) {
+        self.no_delay = no_delay;
+        if let Some(driver) = self.driver.as_mut() {
+            driver.set_no_delay(no_delay);
+        }
+    }
+
+    /// Sets [member no_nagle].
+    #[func]
+    fn set_no_nagle(&mut self, no_nagle: bool) {
+        self.no_nagle = no_nagle;
+        if let Some(driver) = self.driver.as_mut() {
+            driver.set_no_nagle(no_nagle);
+        }
+    }
+
+    /// Sets [member server_relay]; only while the peer is not active.
+    #[func]
+    fn set_server_relay(&mut self, enabled: bool) {
+        if self
+            .driver
+            .as_ref()
+            .is_some_and(|d| d.session().is_active())
+        {
+            godot_error!(
+                "SteamMultiplayerPeer.server_relay cannot change while the peer is active; close() it first"
+            );
+            return;
+        }
+        self.server_relay = enabled;
+    }
+}
+
+impl SteamMultiplayerPeer {
+    /// Starts hosting or connecting with a driver, creating it on first use.
+    fn start(
+        &mut self,
+        call: &str,
+        start: impl FnOnce(&mut PeerDriver) -> Result<(), PeerError>,
+    ) -> Error {
+        if self
+            .driver
+            .as_ref()
+            .is_some_and(|d| d.session().is_active())
+        {
+            godot_error!(
+                "SteamMultiplayerPeer.{call}: the peer is already active; call close() first"
+            );
+            return Error::ERR_ALREADY_IN_USE;
+        }
+        if self.driver.is_none() {
+            match backend::open_sockets() {
+                Ok(sockets) => {
+                    let config = Config {
+                        channels: settings::max_channels(),
+                        ..Config::default()
+                    };
+                    self.driver = Some(PeerDriver::new(
+                        sockets,
+                        config,
+                        Rng::from_entropy().next_u64(),
+                    ));
+                }
+                Err(why) => {
+                    godot_error!(
+                        "SteamMultiplayerPeer.{call}: Steam networking is not available: {why}"
+                    );
+                    return Error::ERR_CANT_CREATE;
+                }
+            }
+        }
+        let driver = self.driver.as_mut().expect("created above");
+        driver.set_no_delay(self.no_delay);
+        driver.set_no_nagle(self.no_nagle);
+        let started = driver
+            .set_server_relay(self.server_relay)
+            .and_then(|()| start(driver));
+        self.current = None;
+        match started {
+            Ok(()) => Error::OK,
+            Err(err) => {
+                godot_error!("SteamMultiplayerPeer.{call}: {err}");
+                godot_error(&err, Error::ERR_CANT_CREATE)
+            }
+        }
+    }
+
+    fn next_packet(&self) -> Option<&Packet<Vec<u8>>> {
+        self.driver.as_ref()?.next_packet()
+    }
+
+    /// The transport state of peer `peer_id`, for [SteamPacketPeer].
+    pub(crate) fn peer_state(&self, peer_id: i32) -> Option<smp_peer::ConnectionState> {
+        Some(self.driver.as_ref()?.peer_connection(peer_id)?.1)
+    }
+}
+
+fn to_godot_mode(mode: TransferMode) -> GodotMode {
+    match mode {
+        TransferMode::Unreliable => GodotMode::UNRELIABLE,
+        TransferMode::UnreliableOrdered => GodotMode::UNRELIABLE_ORDERED,
+        TransferMode::Reliable => GodotMode::RELIABLE,
+    }
+}
