@@ -1,0 +1,325 @@
+//! Runs Godot end to end: several headless game instances in local mode, as a game would,
+//! with their output watched line by line.
+//!
+//! A scenario's processes print `READY`-style markers that start other processes, `FAIL: ...`
+//! lines for failed checks, and `EXPECT-ERROR: <text>` before a call meant to push an error.
+//! A run fails on a non-zero exit, a `FAIL:`, a `SCRIPT ERROR`, a parse error, a library that
+//! does not load, leaked objects, any `ERROR:` not announced, or its time running out.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+use crate::addon;
+use crate::godot::Godot;
+use crate::{Result, workspace_root};
+
+/// Lines that fail a run wherever they appear.
+const FATAL_PATTERNS: [&str; 7] = [
+    "SCRIPT ERROR",
+    "Parse Error",
+    "Can't open dynamic library",
+    "ObjectDB instances leaked",
+    "FATAL",
+    "Program crashed",
+    "Segmentation fault",
+];
+
+/// One Godot instance of a scenario.
+pub struct Process {
+    /// Its name in the log.
+    pub name: &'static str,
+    /// Its `STEAM_LOCAL_USER`.
+    pub user: u32,
+    /// Arguments after Godot's `--`.
+    pub args: Vec<String>,
+    /// Starts once process `.0` prints a line containing `.1`; at once when `None`.
+    pub start_after: Option<(&'static str, &'static str)>,
+    /// Killed (SIGKILL) once it prints a line containing this.
+    pub kill_on: Option<&'static str>,
+}
+
+/// Processes that play together, with a time limit.
+pub struct Scenario {
+    /// Its name, for `cargo xtask test NAME`.
+    pub name: &'static str,
+    /// The Godot project to run.
+    pub project: PathBuf,
+    /// The GDScript `extends SceneTree` to run in every process.
+    pub script: &'static str,
+    /// The processes.
+    pub processes: Vec<Process>,
+    /// Environment for every process (fault injection, for one).
+    pub env: Vec<(&'static str, String)>,
+    /// The local-mode port base, different for every scenario.
+    pub port_base: u16,
+    /// How long the whole scenario may take.
+    pub timeout: Duration,
+}
+
+/// Copies the addon into the test project, and proves the editor loads it: the headless
+/// editor imports the project, registers our classes and exits cleanly.
+pub fn prepare_project(godot: &Godot, addon: &Path) -> Result<PathBuf> {
+    let project = workspace_root().join("tests/godot");
+    import_project(godot, addon, &project)?;
+    println!("xtask: the headless editor imported the project and loaded the addon");
+    Ok(project)
+}
+
+/// Installs the addon into `project` and has the headless editor import it, twice: the
+/// first time imports, the second reopens it as a user would. Either failing, printing an
+/// error, or not loading the extension is an error.
+pub fn import_project(godot: &Godot, addon: &Path, project: &Path) -> Result<()> {
+    addon::install_into(addon, project)?;
+    let _ = std::fs::remove_dir_all(project.join(".godot"));
+    std::fs::create_dir_all(project.join(".godot"))?;
+    std::fs::write(
+        project.join(".godot/extension_list.cfg"),
+        "res://addons/steam_multiplayer_peer/steam_multiplayer_peer.gdextension\n",
+    )?;
+    for pass in ["first import", "reopening"] {
+        let output = godot
+            .command()
+            .args(["--headless", "--editor", "--quit", "--verbose", "--path"])
+            .arg(project)
+            .output()?;
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let problem = if !output.status.success() {
+            Some(format!("exited with {}", output.status))
+        } else if let Some(line) = text.lines().find(|l| judge(l, &[]).is_some()) {
+            Some(format!("printed {line:?}"))
+        } else if !text.contains("Initialize godot-rust") {
+            Some("did not load the extension".to_owned())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(
+                format!("the headless editor ({pass}) {problem}; its output:\n{text}").into(),
+            );
+        }
+    }
+    Ok(())
+}
+
+enum Output {
+    Line(usize, String),
+    Closed(usize),
+}
+
+struct Running {
+    child: Child,
+    open_streams: u8,
+    allowed_errors: Vec<String>,
+    killed: bool,
+}
+
+/// Runs a scenario; Ok when every process did its part.
+pub fn run(godot: &Godot, scenario: &Scenario) -> Result<()> {
+    watch(godot, scenario, false)
+}
+
+/// Runs a scenario and prints its output as it comes.
+pub fn run_showing(godot: &Godot, scenario: &Scenario) -> Result<()> {
+    watch(godot, scenario, true)
+}
+
+fn watch(godot: &Godot, scenario: &Scenario, show: bool) -> Result<()> {
+    let (sender, receiver) = mpsc::channel();
+    let mut running: HashMap<usize, Running> = HashMap::new();
+    let mut log: Vec<String> = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    let deadline = Instant::now() + scenario.timeout;
+    for (index, process) in scenario.processes.iter().enumerate() {
+        if process.start_after.is_none() {
+            running.insert(index, start(godot, scenario, index, &sender)?);
+        }
+    }
+    while running.values().any(|r| r.open_streams > 0) {
+        let Some(output) = next_output(&receiver, deadline) else {
+            let waiting: Vec<&str> = running
+                .iter()
+                .filter(|(_, r)| r.open_streams > 0)
+                .map(|(&i, _)| scenario.processes[i].name)
+                .collect();
+            problems.push(format!(
+                "timed out after {} s; still running: {waiting:?}",
+                scenario.timeout.as_secs()
+            ));
+            break;
+        };
+        let (index, line) = match output {
+            Output::Closed(index) => {
+                running.get_mut(&index).expect("started").open_streams -= 1;
+                continue;
+            }
+            Output::Line(index, line) => (index, line),
+        };
+        let process = &scenario.processes[index];
+        if show {
+            println!("[{}] {line}", process.name);
+        }
+        log.push(format!("[{}] {line}", process.name));
+        let this = running.get_mut(&index).expect("started");
+        if let Some(text) = line.trim().strip_prefix("EXPECT-ERROR:") {
+            this.allowed_errors.push(text.trim().to_owned());
+        }
+        if let Some(problem) = judge(&line, &this.allowed_errors) {
+            problems.push(format!("{}: {problem}", process.name));
+        }
+        if process.kill_on.is_some_and(|marker| line.contains(marker)) {
+            this.killed = true;
+            let _ = this.child.kill();
+        }
+        for (other, candidate) in scenario.processes.iter().enumerate() {
+            if !running.contains_key(&other)
+                && candidate
+                    .start_after
+                    .is_some_and(|(after, marker)| after == process.name && line.contains(marker))
+            {
+                running.insert(other, start(godot, scenario, other, &sender)?);
+            }
+        }
+        if !problems.is_empty() && line.contains("SCRIPT ERROR") {
+            break;
+        }
+    }
+    let started: Vec<usize> = running.keys().copied().collect();
+    for (index, mut process) in running {
+        let name = scenario.processes[index].name;
+        let status = match process.child.try_wait()? {
+            Some(status) => status,
+            None => {
+                let _ = process.child.kill();
+                process.child.wait()?
+            }
+        };
+        if !status.success()
+            && !process.killed
+            && problems.iter().all(|p| !p.starts_with("timed out"))
+        {
+            problems.push(format!("{name} exited with {status}"));
+        }
+    }
+    for (index, process) in scenario.processes.iter().enumerate() {
+        if !started.contains(&index) {
+            problems.push(format!(
+                "{} never started (waiting for {:?})",
+                process.name, process.start_after
+            ));
+        }
+    }
+    if problems.is_empty() {
+        let checks = log.iter().filter(|l| l.contains("CHECK ok")).count();
+        println!("xtask: scenario {} passed ({checks} checks)", scenario.name);
+        return Ok(());
+    }
+    if !show {
+        println!(
+            "xtask: scenario {} output:\n{}",
+            scenario.name,
+            log.join("\n")
+        );
+    }
+    Err(problems.join("; ").into())
+}
+
+/// What is wrong with one line of output, if anything.
+fn judge(line: &str, allowed_errors: &[String]) -> Option<String> {
+    let trimmed = line.trim();
+    if trimmed.starts_with("FAIL:") {
+        return Some(trimmed.to_owned());
+    }
+    if let Some(pattern) = FATAL_PATTERNS.iter().find(|p| line.contains(*p)) {
+        return Some(format!("printed {pattern}: {trimmed}"));
+    }
+    let is_error = ["ERROR:", "USER ERROR:"]
+        .iter()
+        .any(|p| trimmed.starts_with(p));
+    if is_error
+        && !allowed_errors
+            .iter()
+            .any(|allowed| trimmed.contains(allowed.as_str()))
+    {
+        return Some(format!("unexpected error: {trimmed}"));
+    }
+    None
+}
+
+fn next_output(receiver: &Receiver<Output>, deadline: Instant) -> Option<Output> {
+    let left = deadline.checked_duration_since(Instant::now())?;
+    receiver.recv_timeout(left).ok()
+}
+
+fn start(
+    godot: &Godot,
+    scenario: &Scenario,
+    index: usize,
+    sender: &Sender<Output>,
+) -> Result<Running> {
+    let process = &scenario.processes[index];
+    let mut command = godot.command();
+    command
+        .args(["--headless", "--path"])
+        .arg(&scenario.project)
+        .args(["-s", scenario.script, "--"])
+        .args(&process.args)
+        .env("STEAM_LOCAL_USER", process.user.to_string())
+        .env("STEAM_LOCAL_PORT_BASE", scenario.port_base.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in &scenario.env {
+        command.env(key, value);
+    }
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start Godot for {}: {e}", process.name))?;
+    forward(child.stdout.take().expect("piped"), index, sender.clone());
+    forward(child.stderr.take().expect("piped"), index, sender.clone());
+    Ok(Running {
+        child,
+        open_streams: 2,
+        allowed_errors: Vec::new(),
+        killed: false,
+    })
+}
+
+fn forward(stream: impl Read + Send + 'static, index: usize, sender: Sender<Output>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if sender.send(Output::Line(index, line)).is_err() {
+                return;
+            }
+        }
+        let _ = sender.send(Output::Closed(index));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::judge;
+
+    #[test]
+    fn judges_lines() {
+        assert!(judge("SCRIPT ERROR: Invalid call.", &[]).is_some());
+        assert!(judge("FAIL: reliable order", &[]).is_some());
+        assert!(judge("ERROR: Steam: oops", &[]).is_some());
+        assert!(
+            judge(
+                "ERROR: SteamMultiplayerPeer.put_packet: invalid target peer 9",
+                &["invalid target peer".into()]
+            )
+            .is_none()
+        );
+        assert!(judge("WARNING: Steam: the host refuses new connections", &[]).is_none());
+        assert!(judge("CHECK ok: everything", &[]).is_none());
+    }
+}

@@ -1,0 +1,173 @@
+//! Finding a Godot 4 to run, or provisioning one.
+//!
+//! In order: the executable named by `$GODOT`; `godot` or `godot4` on `PATH`; Debian sid's
+//! Godot in `target/godot-sid`, made with debootstrap when missing. Debian bookworm has no
+//! Godot 4, and sid's needs a newer glibc, so sid's binary runs through sid's own dynamic
+//! loader with sid's libraries: no chroot, no mounts, the project's paths as they are.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{Result, run, workspace_root};
+
+/// A way to run Godot: a program, and arguments that come before Godot's own.
+#[derive(Clone, Debug)]
+pub struct Godot {
+    program: PathBuf,
+    prefix: Vec<OsString>,
+    /// What `--version` printed.
+    pub version: String,
+}
+
+impl Godot {
+    /// A command running Godot, ready for Godot's arguments.
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(&self.program);
+        command.args(&self.prefix);
+        command
+    }
+
+    fn probe(program: PathBuf, prefix: Vec<OsString>) -> Option<Godot> {
+        let output = Command::new(&program)
+            .args(&prefix)
+            .arg("--version")
+            .output()
+            .ok()?;
+        let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        (output.status.success() && version.starts_with("4.")).then_some(Godot {
+            program,
+            prefix,
+            version,
+        })
+    }
+}
+
+/// A Godot 4, found or provisioned; an error says plainly why there is none.
+pub fn find_or_provision() -> Result<Godot> {
+    if let Some(path) = std::env::var_os("GODOT") {
+        return Godot::probe(PathBuf::from(&path), Vec::new()).ok_or_else(|| {
+            format!(
+                "$GODOT is {path:?}, which does not run as Godot 4.x (`--version` must print 4.*)"
+            )
+            .into()
+        });
+    }
+    for name in ["godot", "godot4"] {
+        if let Some(godot) = Godot::probe(PathBuf::from(name), Vec::new()) {
+            return Ok(godot);
+        }
+    }
+    let root = workspace_root().join("target/godot-sid");
+    if let Some(godot) = sid_godot(&root) {
+        return Ok(godot);
+    }
+    provision_sid(&root)?;
+    sid_godot(&root).ok_or_else(|| {
+        format!(
+            "Godot was installed in {} but does not run; see the output above",
+            root.display()
+        )
+        .into()
+    })
+}
+
+/// Godot from a sid root, run through sid's loader.
+fn sid_godot(root: &Path) -> Option<Godot> {
+    let (triplet, loader) = match std::env::consts::ARCH {
+        "x86_64" => ("x86_64-linux-gnu", "lib64/ld-linux-x86-64.so.2"),
+        "aarch64" => ("aarch64-linux-gnu", "lib/ld-linux-aarch64.so.1"),
+        _ => return None,
+    };
+    let binary = root.join("usr/bin/godot");
+    if !binary.exists() {
+        return None;
+    }
+    let mut dirs = vec![
+        root.join("lib").join(triplet),
+        root.join("usr/lib").join(triplet),
+    ];
+    // Some libraries live one level down and are found through an absolute RUNPATH (pulseaudio).
+    if let Ok(entries) = std::fs::read_dir(root.join("usr/lib").join(triplet)) {
+        dirs.extend(
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir() && holds_libraries(p)),
+        );
+    }
+    let library_path = std::env::join_paths(&dirs).ok()?;
+    let prefix = vec![
+        OsString::from("--library-path"),
+        library_path,
+        OsString::from("--argv0"),
+        OsString::from("godot"),
+        binary.into_os_string(),
+    ];
+    Godot::probe(root.join(loader), prefix)
+}
+
+fn holds_libraries(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().contains(".so"))
+    })
+}
+
+/// Installs Debian sid's `godot` package into `root`.
+fn provision_sid(root: &Path) -> Result<()> {
+    eprintln!(
+        "xtask: no Godot 4 found ($GODOT, godot on PATH); installing Debian sid's into {}",
+        root.display()
+    );
+    if !cfg!(target_os = "linux") {
+        return Err(
+            "no Godot 4 found: install Godot 4.6 and put it on PATH, or set $GODOT to it".into(),
+        );
+    }
+    let uid = Command::new("id").arg("-u").output()?;
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        return Err(
+            "no Godot 4 found, and provisioning one (debootstrap) needs root: \
+                    run as root, or install Godot 4.6 and put it on PATH or in $GODOT"
+                .into(),
+        );
+    }
+    if Command::new("debootstrap")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        run(Command::new("apt-get").args(["install", "-y", "debootstrap"])).map_err(|e| {
+            format!("installing debootstrap with apt-get failed ({e}); install it, or Godot 4.6")
+        })?;
+    }
+    let _ = std::fs::remove_dir_all(root);
+    std::fs::create_dir_all(root)?;
+    run(Command::new("debootstrap")
+        .args(["--variant=minbase", "sid"])
+        .arg(root)
+        .arg("http://deb.debian.org/debian"))
+    .map_err(|e| format!("debootstrap of Debian sid failed: {e}"))?;
+    // The archive may be a snapshot whose Release file is past its Valid-Until date.
+    run(Command::new("chroot").arg(root).args([
+        "apt-get",
+        "-o",
+        "Acquire::Check-Valid-Until=false",
+        "update",
+    ]))
+    .map_err(|e| format!("apt-get update in the sid root failed: {e}"))?;
+    run(Command::new("chroot")
+        .arg(root)
+        .args([
+            "apt-get",
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "godot",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+    .map_err(|e| format!("installing Debian's godot package in the sid root failed: {e}"))?;
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! `cargo xtask`: the project's one entry point.
+//!
+//! - `cargo xtask addon [--debug]`: builds the extension and assembles `addons/steam_multiplayer_peer/`.
+//! - `cargo xtask test [--godot-only] [SCENARIO...]`: every test: format, lints, Rust tests, then
+//!   Godot end to end (the editor loading the addon, multi-process scenarios in local mode, the demo).
+//! - `cargo xtask demo`: builds the addon, gets Godot and runs the demo.
+
+mod addon;
+mod demo;
+mod e2e;
+mod godot;
+mod scenarios;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// Any failure, with a message for people.
+pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("addon") => addon::build(!args.iter().any(|a| a == "--debug")).map(|_| ()),
+        Some("test") => test(&args[1..]),
+        Some("demo") => demo::run(),
+        _ => Err(
+            "usage: cargo xtask addon [--debug] | test [--godot-only] [SCENARIO...] | demo".into(),
+        ),
+    };
+    if let Err(err) = result {
+        eprintln!("\nxtask: FAILED: {err}");
+        std::process::exit(1);
+    }
+}
+
+fn test(args: &[String]) -> Result<()> {
+    let godot_only = args.iter().any(|a| a == "--godot-only");
+    let only: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with("--"))
+        .map(String::as_str)
+        .collect();
+    let started = Instant::now();
+    if !godot_only {
+        step("format", || {
+            run(cargo().args(["fmt", "--all", "--", "--check"]))
+        })?;
+        step("lints", || {
+            run(cargo().args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        })?;
+        step("Rust tests", || run(cargo().args(["test", "--workspace"])))?;
+    }
+    let addon = step("addon (release)", || addon::build(true))?;
+    let godot = step("Godot", godot::find_or_provision)?;
+    println!("xtask: using Godot {}", godot.version);
+    let project = step("Godot test project", || {
+        e2e::prepare_project(&godot, &addon)
+    })?;
+    let mut failures = Vec::new();
+    for scenario in scenarios::all(&project) {
+        if !only.is_empty() && !only.contains(&scenario.name) {
+            continue;
+        }
+        let name = scenario.name;
+        if let Err(err) = step(&format!("scenario {name}"), || e2e::run(&godot, &scenario)) {
+            failures.push(format!("{name}: {err}"));
+        }
+    }
+    if only.is_empty() || only.contains(&"demo") {
+        if let Err(err) = step("demo (headless)", || demo::run_headless(&godot, &addon)) {
+            failures.push(format!("demo: {err}"));
+        }
+    }
+    if !failures.is_empty() {
+        return Err(format!(
+            "{} Godot test(s) failed:\n  {}",
+            failures.len(),
+            failures.join("\n  ")
+        )
+        .into());
+    }
+    println!(
+        "\nxtask: every test passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Runs one named step and says how it went.
+fn step<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
+    println!("\nxtask: ── {name}");
+    let started = Instant::now();
+    let result = body();
+    let verdict = if result.is_ok() { "ok" } else { "FAILED" };
+    println!(
+        "xtask: ── {name}: {verdict} ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    result
+}
+
+/// The repository root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the workspace exists")
+}
+
+/// The cargo that runs us.
+pub fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(workspace_root());
+    command
+}
+
+/// Runs a command to completion; failing unless it exits with 0.
+pub fn run(command: &mut Command) -> Result<()> {
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {:?}: {e}", command.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:?} {:?} failed ({status})",
+            command.get_program(),
+            command.get_args().collect::<Vec<_>>()
+        )
+        .into())
+    }
+}

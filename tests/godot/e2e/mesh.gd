@@ -1,0 +1,66 @@
+extends "res://e2e/rpc_scenario.gd"
+## A host and two clients in a full mesh, as GodotSteam builds it: server_relay off, and each
+## client adds the other with add_peer (their dials cross). Clients talk directly in every mode
+## and channel. Then the host's process is killed, and the clients must notice.
+
+var peer := SteamMultiplayerPeer.new()
+var events: Array = []
+
+
+func run() -> void:
+	multiplayer.peer_connected.connect(func(id): events.append(["connected", id]))
+	multiplayer.peer_disconnected.connect(func(id): events.append(["disconnected", id]))
+	multiplayer.connected_to_server.connect(func(): events.append(["to_server"]))
+	multiplayer.server_disconnected.connect(func(): events.append(["server_gone"]))
+	if args.role == "host":
+		await run_host()
+	else:
+		await run_client()
+
+
+func run_host() -> void:
+	check(peer.create_host(0) == OK, "create_host")
+	check(not peer.is_server_relay_supported(), "server_relay is off by default, as in GodotSteam")
+	multiplayer.multiplayer_peer = peer
+	print("READY")
+	if not await wait_until(func(): return multiplayer.get_peers().size() == 2, 20.0, "both clients to connect"):
+		return
+	await barrier("mesh", 2)
+	await barrier("traffic", 2)
+	await send_traffic(0)
+	await barrier("end", 2)
+	# The runner kills this process when it reads the next line.
+	print("KILL ME")
+	await wait_until(func(): return false, 30.0, "being killed")
+
+
+func run_client() -> void:
+	var host := arg_int("host")
+	var other_steam := arg_int("other")
+	check(peer.create_client(host, 0) == OK, "create_client")
+	multiplayer.multiplayer_peer = peer
+	if not await wait_until(func(): return events.has(["to_server"]), 10.0, "connected_to_server"):
+		return
+	check(not peer.is_server_relay_supported(), "the host does not relay")
+	await barrier("mesh", 2)
+	check(peer.add_peer(other_steam) == OK, "add_peer the other client")
+	check(peer.add_peer(other_steam) == OK, "add_peer again does nothing")
+	if not await wait_until(func(): return multiplayer.get_peers().size() == 2, 10.0, "the other client to connect directly"):
+		return
+	var other := peer.get_peer_id_for_steam_id(other_steam)
+	check(multiplayer.get_peers().has(other), "the other client's peer id is known (%d)" % other)
+	check(events.count(["connected", other]) == 1, "peer_connected for the other client, once")
+	check(peer.get_steam_id_for_peer_id(other) == other_steam, "its Steam id maps back")
+	var packet_peer: SteamPacketPeer = peer.get_peer(other)
+	check(packet_peer != null and packet_peer.get_steam_id() == other_steam, "get_peer for a mesh peer")
+	check(packet_peer.get_state() == SteamPacketPeer.STATE_CONNECTED, "the mesh connection is STATE_CONNECTED")
+
+	await barrier("traffic", 2)
+	await send_traffic(other)
+	await wait_until(func(): return traffic_complete([1, other]), 20.0, "every reliable packet from the host and, directly, the other client")
+	check_traffic([1, other])
+
+	await barrier("end", 2)
+	await wait_until(func(): return events.has(["server_gone"]), 10.0, "server_disconnected when the host's process dies")
+	check(peer.get_connection_status() == MultiplayerPeer.CONNECTION_DISCONNECTED, "disconnected once the host is gone")
+	check(packet_peer.get_state() == SteamPacketPeer.STATE_NONE, "the mesh connection closed with the session")

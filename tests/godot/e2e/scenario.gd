@@ -1,0 +1,47 @@
+extends Node
+## What every scenario shares: its arguments, checks that print what they found, and waits
+## that give up after a bounded time.
+
+var args: Dictionary
+var failures := 0
+
+
+func _ready() -> void:
+	await run()
+	print("E2E %s %s" % [args.get("role"), "passed" if failures == 0 else "FAILED"])
+	multiplayer.multiplayer_peer = null
+	get_tree().quit(0 if failures == 0 else 1)
+
+
+## Overridden by each scenario.
+func run() -> void:
+	pass
+
+
+func check(condition: bool, what: String) -> bool:
+	if condition:
+		print("CHECK ok: ", what)
+	else:
+		failures += 1
+		print("FAIL: ", what)
+	return condition
+
+
+## Waits frame by frame until `condition` holds, at most `seconds`.
+func wait_until(condition: Callable, seconds: float, what: String) -> bool:
+	var deadline := Time.get_ticks_msec() + int(seconds * 1000.0)
+	while not condition.call():
+		if Time.get_ticks_msec() > deadline:
+			return check(false, "%s (gave up after %s s)" % [what, seconds])
+		await get_tree().process_frame
+	return true
+
+
+func arg_int(key: String) -> int:
+	return String(args.get(key, "0")).to_int()
+
+
+## Announces an error we are about to cause on purpose, so the test runner allows it. It goes
+## to stderr, like the error itself, so the runner reads the two in order.
+func expect_error(text: String) -> void:
+	printerr("EXPECT-ERROR: ", text)
