@@ -94,5 +94,50 @@ pub fn all(project: &Path) -> Vec<Scenario> {
             port_base: 29_500,
             timeout: Duration::from_secs(90),
         },
+        crowd(project),
     ]
+}
+
+/// Eight instances in a full mesh.
+fn crowd(project: &Path) -> Scenario {
+    let clients: Vec<u32> = (2..=8).collect();
+    let others = clients
+        .iter()
+        .map(|&user| steam(user))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut processes = vec![Process {
+        name: "host",
+        user: 1,
+        args: args("crowd", "host", &[]),
+        start_after: None,
+        kill_on: None,
+    }];
+    const NAMES: [&str; 7] = ["c2", "c3", "c4", "c5", "c6", "c7", "c8"];
+    for (&user, name) in clients.iter().zip(NAMES) {
+        processes.push(Process {
+            name,
+            user,
+            args: args(
+                "crowd",
+                name,
+                &[
+                    ("host", steam(1)),
+                    ("me", steam(user)),
+                    ("others", others.clone()),
+                ],
+            ),
+            start_after: Some(("host", "READY")),
+            kill_on: None,
+        });
+    }
+    Scenario {
+        name: "crowd",
+        project: project.to_owned(),
+        script: "res://e2e/main.gd",
+        processes,
+        env: faults(),
+        port_base: 29_600,
+        timeout: Duration::from_secs(120),
+    }
 }

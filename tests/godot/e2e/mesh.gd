@@ -28,6 +28,7 @@ func run_host() -> void:
 	await barrier("mesh", 2)
 	await barrier("traffic", 2)
 	await send_traffic(0)
+	await barrier("drop", 2)
 	await barrier("end", 2)
 	# The runner kills this process when it reads the next line.
 	print("KILL ME")
@@ -60,7 +61,16 @@ func run_client() -> void:
 	await wait_until(func(): return traffic_complete([1, other]), 20.0, "every reliable packet from the host and, directly, the other client")
 	check_traffic([1, other])
 
+	# a drops b by force: a hears nothing of it, b hears that a left.
+	await barrier("drop", 2)
+	if args.role == "a":
+		peer.disconnect_peer(other, true)
+		check(peer.get_peer(other) == null, "the dropped peer is gone at once")
+	else:
+		await wait_until(func(): return events.has(["disconnected", other]), 10.0, "peer_disconnected when the other client drops us")
 	await barrier("end", 2)
+	if args.role == "a":
+		check(not events.has(["disconnected", other]), "a forced disconnect emits no peer_disconnected")
 	await wait_until(func(): return events.has(["server_gone"]), 10.0, "server_disconnected when the host's process dies")
 	check(peer.get_connection_status() == MultiplayerPeer.CONNECTION_DISCONNECTED, "disconnected once the host is gone")
 	check(packet_peer.get_state() == SteamPacketPeer.STATE_NONE, "the mesh connection closed with the session")

@@ -54,7 +54,8 @@ func run_host() -> void:
 	await wrong_calls()
 
 	await barrier("kick", 2)
-	peer.disconnect_peer(b)
+	var kicked: SteamPacketPeer = peer.get_peer(b)
+	kicked.disconnect_peer(false)
 	await wait_until(func(): return events.has(["disconnected", b]), 5.0, "peer_disconnected for the kicked client")
 	check(not multiplayer.get_peers().has(b), "the kicked client is gone")
 	await wait_until(func(): return multiplayer.get_peers().size() == 2, 15.0, "the kicked client to come back")
