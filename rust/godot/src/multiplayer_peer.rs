@@ -6,12 +6,13 @@ use godot::classes::multiplayer_peer::{
     ConnectionStatus as GodotStatus, TransferMode as GodotMode,
 };
 use godot::classes::{IMultiplayerPeerExtension, MultiplayerPeerExtension};
-use godot::global::{Error, godot_error};
+use godot::global::{Error, godot_error, godot_warn};
 use godot::meta::conv::RawPtr;
 use godot::prelude::*;
 use smp_peer::{
     Config, ConnectionStatus, Event, Packet, PeerDriver, PeerError, SteamId, TransferMode,
 };
+use smp_protocol::header::MAX_HEADER_LEN;
 use smp_protocol::rng::Rng;
 
 use crate::errors::godot_error;
@@ -84,7 +85,7 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
     fn get_max_packet_size(&self) -> i32 {
         self.driver
             .as_ref()
-            .map_or(Config::default().max_message_size - 3, |d| {
+            .map_or(Config::default().max_message_size - MAX_HEADER_LEN, |d| {
                 d.session().max_payload()
             }) as i32
     }
@@ -225,9 +226,10 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             Some(driver) if driver.session().is_active() => {
                 driver.set_refuse_new_connections(enable)
             }
-            _ if enable => godot_error!(
-                "SteamMultiplayerPeer.refuse_new_connections: the peer is not active; \
-                 create_host() and create_client() start out accepting connections"
+            // As with ENet, the flag does not outlive create_host/create_client; say so.
+            _ if enable => godot_warn!(
+                "SteamMultiplayerPeer.refuse_new_connections: the peer is not active, and \
+                 create_host() and create_client() start out accepting connections; set it after them"
             ),
             _ => {}
         }

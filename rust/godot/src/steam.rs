@@ -97,10 +97,11 @@ impl Steam {
         }
     }
 
-    /// Dispatches Steam's callbacks. Call it every frame, as with GodotSteam; the multiplayer
-    /// peer also serves its own connections in its `poll`.
+    /// Dispatches Steam's callbacks; call it every frame, as with GodotSteam. The multiplayer
+    /// peers serve their own connections in their `poll`, so in local mode there is nothing
+    /// else to dispatch yet; this prints the addon's pending log messages.
     #[func]
     fn run_callbacks(&mut self) {
-        let _flush = FlushOnDrop;
+        crate::log_bridge::flush();
     }
 }

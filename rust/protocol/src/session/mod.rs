@@ -238,15 +238,15 @@ impl<B: AsRef<[u8]>> Session<B> {
     /// Disconnects one peer. Unless `force`, queued reliable data is flushed first and
     /// `peer_disconnected` follows; with `force`, the peer is dropped silently.
     pub fn disconnect_peer(&mut self, id: PeerId, force: bool) -> Result<(), ApiError> {
-        let server = match &self.role {
+        let leaving_host = match &self.role {
             Role::Inactive => return Err(ApiError::NotActive),
-            Role::Client(client) => Some(client.server),
-            Role::Host => None,
+            Role::Client(_) => id == HOST_PEER_ID,
+            Role::Host => false,
         };
         let Some(&PeerSlot::Live(conn)) = self.peers.get(&id) else {
             return Err(ApiError::UnknownPeer(id));
         };
-        if force && server.is_some() && id == HOST_PEER_ID {
+        if force && leaving_host {
             self.close();
             return Ok(());
         }
@@ -266,7 +266,7 @@ impl<B: AsRef<[u8]>> Session<B> {
             self.inbox.retain(|packet| packet.from != id);
         } else {
             self.depart(id);
-            if server.is_some() && id == HOST_PEER_ID {
+            if leaving_host {
                 self.pending.push_back(Pending::EndSession);
             }
         }
