@@ -3,6 +3,7 @@
 //! `smp_peer`.
 
 mod backend;
+mod editor_docs_race;
 mod errors;
 mod log_bridge;
 mod multiplayer_peer;
@@ -18,9 +19,14 @@ struct SteamMultiplayerPeerLibrary;
 #[gdextension]
 unsafe impl ExtensionLibrary for SteamMultiplayerPeerLibrary {
     fn on_stage_init(stage: InitStage) {
-        if stage == InitStage::Scene {
-            log_bridge::install();
-            settings::register();
+        match stage {
+            InitStage::Scene => {
+                log_bridge::install();
+                settings::register();
+            }
+            // Also reached when the editor loads us mid-session, on a project's first scan.
+            InitStage::MainLoop => editor_docs_race::schedule(),
+            _ => {}
         }
     }
 }

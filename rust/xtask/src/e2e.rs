@@ -69,17 +69,13 @@ pub fn prepare_project(godot: &Godot, addon: &Path) -> Result<PathBuf> {
     Ok(project)
 }
 
-/// Installs the addon into `project` and has the headless editor import it, twice: the
-/// first time imports, the second reopens it as a user would. Either failing, printing an
-/// error, or not loading the extension is an error.
+/// Installs the addon into `project` and has the headless editor open it twice, from scratch:
+/// the first time the editor discovers the addon during its scan and loads it mid-session (the
+/// path a user takes after copying the addon in), the second time it loads it at startup.
+/// Either failing, printing an error, or not loading the extension is an error.
 pub fn import_project(godot: &Godot, addon: &Path, project: &Path) -> Result<()> {
     addon::install_into(addon, project)?;
     let _ = std::fs::remove_dir_all(project.join(".godot"));
-    std::fs::create_dir_all(project.join(".godot"))?;
-    std::fs::write(
-        project.join(".godot/extension_list.cfg"),
-        "res://addons/steam_multiplayer_peer/steam_multiplayer_peer.gdextension\n",
-    )?;
     for pass in ["first import", "reopening"] {
         let output = godot
             .command()
