@@ -121,6 +121,20 @@ fn next_change<N: Net>(net: &mut N, sockets: &mut dyn Sockets, what: &str) -> St
     change.unwrap()
 }
 
+/// Waits for the status change that ends a connection of `sockets`.
+fn next_end<N: Net>(net: &mut N, sockets: &mut dyn Sockets, what: &str) -> StatusChange {
+    let mut ended = None;
+    wait(net, what, || {
+        while let Some(change) = sockets.next_status_change() {
+            if change.state.has_ended() {
+                ended = Some(change);
+            }
+        }
+        ended.is_some()
+    });
+    ended.unwrap()
+}
+
 /// User 1 listens on port 0, user 2 dials it; returns both views and both connection ids.
 fn connected<N: Net>(
     net: &mut N,
@@ -193,16 +207,7 @@ fn rejection_carries_the_reason<N: Net>(net: &mut N) {
     let dialled = client.connect(steam(1), 0).unwrap();
     let request = next_change(net, host.as_mut(), "the request");
     host.close(request.conn, 1002, "full", false);
-    let mut ended = None;
-    wait(net, "the rejection", || {
-        while let Some(change) = client.next_status_change() {
-            if change.state.has_ended() {
-                ended = Some(change);
-            }
-        }
-        ended.is_some()
-    });
-    let ended = ended.unwrap();
+    let ended = next_end(net, client.as_mut(), "the rejection");
     assert_eq!(
         (
             ended.conn,
@@ -221,16 +226,7 @@ fn rejection_carries_the_reason<N: Net>(net: &mut N) {
 fn an_absent_user_fails_promptly<N: Net>(net: &mut N) {
     let mut client = net.sockets(2);
     let dialled = client.connect(steam(9), 0).unwrap();
-    let mut ended = None;
-    wait(net, "the failure", || {
-        while let Some(change) = client.next_status_change() {
-            if change.state.has_ended() {
-                ended = Some(change);
-            }
-        }
-        ended.is_some()
-    });
-    let ended = ended.unwrap();
+    let ended = next_end(net, client.as_mut(), "the failure");
     assert_eq!(
         (ended.conn, ended.state),
         (dialled, ConnectionState::ProblemDetectedLocally)
@@ -244,16 +240,8 @@ fn an_unheard_virtual_port_fails<N: Net>(net: &mut N) {
     let mut client = net.sockets(2);
     host.listen(0).unwrap();
     client.connect(steam(1), 5).unwrap();
-    let mut ended = None;
-    wait(net, "the failure", || {
-        while let Some(change) = client.next_status_change() {
-            if change.state.has_ended() {
-                ended = Some(change);
-            }
-        }
-        ended.is_some()
-    });
-    assert!(ended.unwrap().end_debug.contains("virtual port 5"));
+    let ended = next_end(net, client.as_mut(), "the failure");
+    assert!(ended.end_debug.contains("virtual port 5"));
     assert!(
         host.next_status_change().is_none(),
         "the listener never saw it"
@@ -334,16 +322,8 @@ fn views_see_only_their_own<N: Net>(net: &mut N) {
     other_view.listen(1).unwrap();
     // Dropping a view closes what it holds.
     drop(host);
-    let mut ended = None;
-    wait(net, "the close", || {
-        while let Some(change) = client.next_status_change() {
-            if change.state.has_ended() {
-                ended = Some(change);
-            }
-        }
-        ended.is_some()
-    });
-    assert_eq!(ended.unwrap().state, ConnectionState::ClosedByPeer);
+    let ended = next_end(net, client.as_mut(), "the close");
+    assert_eq!(ended.state, ConnectionState::ClosedByPeer);
 }
 
 fn a_lingering_close_delivers_everything_first<N: Net>(net: &mut N) {

@@ -28,116 +28,78 @@ fn args(scenario: &str, role: &str, extra: &[(&str, String)]) -> Vec<String> {
     args
 }
 
-/// Every scenario, run in this order.
-pub fn all(project: &Path) -> Vec<Scenario> {
-    let host = || ("host", steam(1));
-    vec![
-        Scenario {
-            name: "star",
-            project: project.to_owned(),
-            script: "res://e2e/main.gd",
-            processes: vec![
-                Process {
-                    name: "host",
-                    user: 1,
-                    args: args("star", "host", &[host(), ("a", steam(2)), ("b", steam(3))]),
-                    start_after: None,
-                    kill_on: None,
-                },
-                Process {
-                    name: "a",
-                    user: 2,
-                    args: args("star", "a", &[host(), ("me", steam(2))]),
-                    start_after: Some(("host", "READY")),
-                    kill_on: None,
-                },
-                Process {
-                    name: "b",
-                    user: 3,
-                    args: args("star", "b", &[host(), ("me", steam(3))]),
-                    start_after: Some(("host", "READY")),
-                    kill_on: None,
-                },
-            ],
-            env: faults(),
-            port_base: 29_400,
-            timeout: Duration::from_secs(120),
-        },
-        Scenario {
-            name: "mesh",
-            project: project.to_owned(),
-            script: "res://e2e/main.gd",
-            processes: vec![
-                Process {
-                    name: "host",
-                    user: 1,
-                    args: args("mesh", "host", &[host()]),
-                    start_after: None,
-                    kill_on: Some("KILL ME"),
-                },
-                Process {
-                    name: "a",
-                    user: 2,
-                    args: args("mesh", "a", &[host(), ("other", steam(3))]),
-                    start_after: Some(("host", "READY")),
-                    kill_on: None,
-                },
-                Process {
-                    name: "b",
-                    user: 3,
-                    args: args("mesh", "b", &[host(), ("other", steam(2))]),
-                    start_after: Some(("host", "READY")),
-                    kill_on: None,
-                },
-            ],
-            env: faults(),
-            port_base: 29_500,
-            timeout: Duration::from_secs(90),
-        },
-        crowd(project),
-    ]
-}
-
-/// Eight instances in a full mesh.
-fn crowd(project: &Path) -> Scenario {
-    let clients: Vec<u32> = (2..=8).collect();
-    let others = clients
-        .iter()
-        .map(|&user| steam(user))
-        .collect::<Vec<_>>()
-        .join(",");
-    let mut processes = vec![Process {
+/// The first process of a scenario, started at once.
+fn host(scenario: &str, extra: &[(&str, String)], kill_on: Option<&'static str>) -> Process {
+    Process {
         name: "host",
         user: 1,
-        args: args("crowd", "host", &[]),
+        args: args(scenario, "host", extra),
         start_after: None,
-        kill_on: None,
-    }];
-    const NAMES: [&str; 7] = ["c2", "c3", "c4", "c5", "c6", "c7", "c8"];
-    for (&user, name) in clients.iter().zip(NAMES) {
-        processes.push(Process {
-            name,
-            user,
-            args: args(
-                "crowd",
-                name,
-                &[
-                    ("host", steam(1)),
-                    ("me", steam(user)),
-                    ("others", others.clone()),
-                ],
-            ),
-            start_after: Some(("host", "READY")),
-            kill_on: None,
-        });
+        kill_on,
     }
-    Scenario {
-        name: "crowd",
+}
+
+/// A client, started once the host prints `READY`.
+fn client(scenario: &str, name: &'static str, user: u32, extra: &[(&str, String)]) -> Process {
+    Process {
+        name,
+        user,
+        args: args(scenario, name, extra),
+        start_after: Some(("host", "READY")),
+        kill_on: None,
+    }
+}
+
+/// Every scenario, run in this order.
+pub fn all(project: &Path) -> Vec<Scenario> {
+    let scenario = |name, processes, port_base, seconds| Scenario {
+        name,
         project: project.to_owned(),
         script: "res://e2e/main.gd",
         processes,
         env: faults(),
-        port_base: 29_600,
-        timeout: Duration::from_secs(120),
+        port_base,
+        timeout: Duration::from_secs(seconds),
+    };
+    let host_id = || ("host", steam(1));
+    vec![
+        scenario(
+            "star",
+            vec![
+                host("star", &[host_id(), ("a", steam(2)), ("b", steam(3))], None),
+                client("star", "a", 2, &[host_id(), ("me", steam(2))]),
+                client("star", "b", 3, &[host_id(), ("me", steam(3))]),
+            ],
+            29_400,
+            120,
+        ),
+        scenario(
+            "mesh",
+            vec![
+                host("mesh", &[host_id()], Some("KILL ME")),
+                client("mesh", "a", 2, &[host_id(), ("other", steam(3))]),
+                client("mesh", "b", 3, &[host_id(), ("other", steam(2))]),
+            ],
+            29_500,
+            90,
+        ),
+        scenario("crowd", crowd(), 29_600, 120),
+    ]
+}
+
+/// Eight instances in a full mesh: a host and seven clients that know each other's ids.
+fn crowd() -> Vec<Process> {
+    const NAMES: [&str; 7] = ["c2", "c3", "c4", "c5", "c6", "c7", "c8"];
+    let users = 2..=8;
+    let others = users.clone().map(steam).collect::<Vec<_>>().join(",");
+    let mut processes = vec![host("crowd", &[], None)];
+    for (user, name) in users.zip(NAMES) {
+        let extra = [
+            ("host", steam(1)),
+            ("me", steam(user)),
+            ("others", others.clone()),
+        ];
+        processes.push(client("crowd", name, user, &extra));
     }
+    processes
 }

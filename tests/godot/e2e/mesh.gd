@@ -4,14 +4,10 @@ extends "res://e2e/rpc_scenario.gd"
 ## and channel. Then the host's process is killed, and the clients must notice.
 
 var peer := SteamMultiplayerPeer.new()
-var events: Array = []
 
 
 func run() -> void:
-	multiplayer.peer_connected.connect(func(id): events.append(["connected", id]))
-	multiplayer.peer_disconnected.connect(func(id): events.append(["disconnected", id]))
-	multiplayer.connected_to_server.connect(func(): events.append(["to_server"]))
-	multiplayer.server_disconnected.connect(func(): events.append(["server_gone"]))
+	record_events()
 	if args.role == "host":
 		await run_host()
 	else:

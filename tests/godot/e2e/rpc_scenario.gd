@@ -17,6 +17,17 @@ var streams := {}
 var arrived := {}
 ## phase -> true once the host said go (on clients)
 var proceeded := {}
+## Godot's multiplayer signals as they came: ["connected", id], ["disconnected", id],
+## ["to_server"], ["server_gone"], ["failed"].
+var events: Array = []
+
+
+func record_events() -> void:
+	multiplayer.peer_connected.connect(func(id): events.append(["connected", id]))
+	multiplayer.peer_disconnected.connect(func(id): events.append(["disconnected", id]))
+	multiplayer.connected_to_server.connect(func(): events.append(["to_server"]))
+	multiplayer.server_disconnected.connect(func(): events.append(["server_gone"]))
+	multiplayer.connection_failed.connect(func(): events.append(["failed"]))
 
 
 @rpc("any_peer", "call_remote", "unreliable", 0)

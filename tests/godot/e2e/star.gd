@@ -7,7 +7,6 @@ extends "res://e2e/rpc_scenario.gd"
 const BIG_SIZE := 400 * 1024
 
 var peer := SteamMultiplayerPeer.new()
-var events: Array = []
 var big_received: Array = []
 var probe_outcome := {}
 ## Peers the refusing gate admitted, as its SceneMultiplayer reported them.
@@ -15,11 +14,7 @@ var gate_admitted: Array = []
 
 
 func run() -> void:
-	multiplayer.peer_connected.connect(func(id): events.append(["connected", id]))
-	multiplayer.peer_disconnected.connect(func(id): events.append(["disconnected", id]))
-	multiplayer.connected_to_server.connect(func(): events.append(["to_server"]))
-	multiplayer.server_disconnected.connect(func(): events.append(["server_gone"]))
-	multiplayer.connection_failed.connect(func(): events.append(["failed"]))
+	record_events()
 	if args.role == "host":
 		await run_host()
 	else:
