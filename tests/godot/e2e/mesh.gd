@@ -6,14 +6,6 @@ extends "res://e2e/rpc_scenario.gd"
 var peer := SteamMultiplayerPeer.new()
 
 
-func run() -> void:
-	record_events()
-	if args.role == "host":
-		await run_host()
-	else:
-		await run_client()
-
-
 func run_host() -> void:
 	check(peer.create_host(0) == OK, "create_host")
 	check(not peer.is_server_relay_supported(), "server_relay is off by default, as in GodotSteam")

@@ -22,6 +22,25 @@ var proceeded := {}
 var events: Array = []
 
 
+## Records Godot's signals, then plays the host's part or a client's.
+func run() -> void:
+	record_events()
+	if args.role == "host":
+		await run_host()
+	else:
+		await run_client()
+
+
+## Overridden by each scenario.
+func run_host() -> void:
+	pass
+
+
+## Overridden by each scenario.
+func run_client() -> void:
+	pass
+
+
 func record_events() -> void:
 	multiplayer.peer_connected.connect(func(id): events.append(["connected", id]))
 	multiplayer.peer_disconnected.connect(func(id): events.append(["disconnected", id]))

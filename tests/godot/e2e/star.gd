@@ -13,14 +13,6 @@ var probe_outcome := {}
 var gate_admitted: Array = []
 
 
-func run() -> void:
-	record_events()
-	if args.role == "host":
-		await run_host()
-	else:
-		await run_client()
-
-
 func run_host() -> void:
 	peer.server_relay = true
 	check(peer.create_host(0) == OK, "create_host")
