@@ -84,6 +84,19 @@ pub fn all(project: &Path) -> Vec<Scenario> {
             90,
         ),
         scenario("crowd", crowd(), 29_600, 120),
+        // Faults from project settings alone: no STEAM_FAKE_PACKET_* in the environment.
+        Scenario {
+            env: Vec::new(),
+            ..scenario(
+                "settings",
+                vec![
+                    host("settings", &[], None),
+                    client("settings", "a", 2, &[host_id()]),
+                ],
+                29_700,
+                60,
+            )
+        },
     ]
 }
 

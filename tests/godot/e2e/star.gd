@@ -39,6 +39,8 @@ func run_host() -> void:
 
 	await raw_packets_as_host(a, b)
 	await wrong_calls()
+	# Local user 9 is not running: the attempt fails at once, with connection_failed.
+	await probe(76561197960265728 + 9, 3, false)
 
 	await barrier("kick", 2)
 	var kicked: SteamPacketPeer = peer.get_peer(b)
@@ -62,6 +64,11 @@ func run_host() -> void:
 
 func run_client() -> void:
 	var host := arg_int("host")
+	var init: Dictionary = Steam.steamInitEx()
+	check(init.get("status") == Steam.STEAM_API_INIT_RESULT_OK and init.get("verbal") != "", "steamInitEx reports OK in local mode")
+	check(Steam.steamInit() and Steam.get_steam_init_result().get("status") == 0, "steamInit is true")
+	check(Steam.getSteamID() == arg_int("me"), "getSteamID is this local user's id")
+	check(Steam.getPersonaName() == "Player %d" % (arg_int("me") - 76561197960265728), "getPersonaName is Player <n>")
 	check(peer.create_client(host, 0) == OK, "create_client")
 	check(peer.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTING, "connecting until the host admits us")
 	multiplayer.multiplayer_peer = peer
@@ -102,10 +109,10 @@ func run_client() -> void:
 
 	await barrier("refuse", 2)
 	if args.role == "b":
-		await probe(host, false)
+		await probe(host, 2, false)
 		_report_probe.rpc_id(1, "refused")
 		await wait_until(func(): return probe_outcome.has("again"), 15.0, "the host to stop refusing")
-		await probe(host, true)
+		await probe(host, 2, true)
 		_report_probe.rpc_id(1, "admitted")
 
 	await barrier("end", 2)
@@ -225,8 +232,9 @@ func open_refusing_gate() -> SteamMultiplayerPeer:
 	return gate
 
 
-## On b: connects a probe, with its own SceneMultiplayer, to the host's gate.
-func probe(host: int, admitted: bool) -> void:
+## Connects a probe, with its own SceneMultiplayer, to `host` on `port`, and checks whether it
+## is admitted or fails promptly with connection_failed.
+func probe(host: int, port: int, admitted: bool) -> void:
 	var node := Node.new()
 	get_tree().root.add_child(node)
 	var api := SceneMultiplayer.new()
@@ -235,14 +243,14 @@ func probe(host: int, admitted: bool) -> void:
 	api.connection_failed.connect(func(): outcome.append("failed"))
 	api.connected_to_server.connect(func(): outcome.append("connected"))
 	var probe_peer := SteamMultiplayerPeer.new()
-	check(probe_peer.create_client(host, 2) == OK, "the probe starts connecting")
+	check(probe_peer.create_client(host, port) == OK, "the probe starts connecting")
 	api.multiplayer_peer = probe_peer
 	var started := Time.get_ticks_msec()
 	await wait_until(func(): return not outcome.is_empty(), 10.0, "the probe's outcome")
 	if admitted:
 		check(outcome == ["connected"], "the probe is admitted")
 	else:
-		check(outcome == ["failed"], "the refused probe gets connection_failed")
+		check(outcome == ["failed"], "the probe gets connection_failed")
 		check(Time.get_ticks_msec() - started < 3000, "the refusal is prompt (%d ms)" % (Time.get_ticks_msec() - started))
 	api.multiplayer_peer = null
 	probe_peer.close()

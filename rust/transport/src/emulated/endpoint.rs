@@ -145,7 +145,8 @@ impl<W: Wire> Endpoint<W> {
             .any(|s| s.virtual_port == virtual_port)
         {
             return Err(SocketError::InvalidParam(format!(
-                "virtual port {virtual_port} already has a listen socket"
+                "virtual port {virtual_port} already has a listen socket; \
+                 each peer of a process needs its own virtual port"
             )));
         }
         let id = ListenSocketId(self.next_handle());
