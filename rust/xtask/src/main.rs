@@ -74,10 +74,10 @@ fn test(args: &[String]) -> Result<()> {
             failures.push(format!("{name}: {err}"));
         }
     }
-    if only.is_empty() || only.contains(&"demo") {
-        if let Err(err) = step("demo (headless)", || demo::run_headless(&godot, &addon)) {
-            failures.push(format!("demo: {err}"));
-        }
+    if (only.is_empty() || only.contains(&"demo"))
+        && let Err(err) = step("demo (headless)", || demo::run_headless(&godot, &addon))
+    {
+        failures.push(format!("demo: {err}"));
     }
     if !failures.is_empty() {
         return Err(format!(

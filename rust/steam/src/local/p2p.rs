@@ -1,0 +1,388 @@
+//! The legacy `ISteamNetworking` P2P API over networking sockets: a session per remote user,
+//! opened by the first packet, requested from the receiving game and readable once accepted.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use log::{debug, warn};
+use smp_protocol::{ConnectionId, SteamId};
+use smp_transport::{
+    ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, Sockets, end_reason,
+};
+
+use crate::types::{
+    P2P_MAX_RELIABLE, P2P_MAX_UNRELIABLE, P2PSend, P2PSessionError, P2PSessionState, SteamEvent,
+};
+
+/// The virtual port legacy P2P sessions use; games use ports from 0.
+pub const LEGACY_P2P_VIRTUAL_PORT: i32 = -1;
+/// Reliable packets are cut into pieces of this size (the sockets carry at most 512 KiB).
+const FRAGMENT: usize = 256 * 1024;
+const FLAG_MORE: u8 = 1;
+/// How often a still-unaccepted session is requested again while packets keep coming.
+const REQUEST_AGAIN: Duration = Duration::from_secs(5);
+const HEADER: usize = 5;
+
+#[derive(Default)]
+struct Session {
+    /// The connection we send on.
+    conn: Option<ConnectionId>,
+    connected: bool,
+    accepted: bool,
+    /// Packets sent before the connection was up.
+    outbox: Vec<(bool, SendFlags, Vec<u8>)>,
+    /// Packets received before the game accepted the session.
+    held: Vec<(i32, Vec<u8>)>,
+    /// Reliable packets being reassembled, per channel.
+    partial: HashMap<i32, Vec<u8>>,
+    channels: BTreeSet<i32>,
+    requested_at: Option<Instant>,
+}
+
+/// Legacy P2P sessions of one user.
+pub struct LegacyP2P {
+    sockets: Box<dyn Sockets>,
+    listen: Option<ListenSocketId>,
+    sessions: HashMap<SteamId, Session>,
+    by_conn: HashMap<ConnectionId, SteamId>,
+    readable: HashMap<i32, VecDeque<(SteamId, Vec<u8>)>>,
+    batch: Vec<ReceivedMessage>,
+    now: Instant,
+}
+
+impl LegacyP2P {
+    /// Sessions over `sockets`, listening on [`LEGACY_P2P_VIRTUAL_PORT`].
+    pub fn new(mut sockets: Box<dyn Sockets>) -> Self {
+        let listen = sockets
+            .listen(LEGACY_P2P_VIRTUAL_PORT)
+            .map_err(|e| warn!("legacy P2P cannot listen: {e}"))
+            .ok();
+        LegacyP2P {
+            sockets,
+            listen,
+            sessions: HashMap::new(),
+            by_conn: HashMap::new(),
+            readable: HashMap::new(),
+            batch: Vec::new(),
+            now: Instant::now(),
+        }
+    }
+
+    /// `SendP2PPacket`. Sending to a user accepts its session.
+    pub fn send(
+        &mut self,
+        remote: SteamId,
+        data: &[u8],
+        send: P2PSend,
+        channel: i32,
+    ) -> Result<(), String> {
+        let reliable = send.is_reliable();
+        let max = if reliable {
+            P2P_MAX_RELIABLE
+        } else {
+            P2P_MAX_UNRELIABLE
+        };
+        if data.len() > max {
+            return Err(format!(
+                "a {} packet of {} bytes exceeds the maximum of {max}",
+                if reliable { "reliable" } else { "unreliable" },
+                data.len()
+            ));
+        }
+        if remote == self.sockets.identity() {
+            return Err("cannot send to ourselves".into());
+        }
+        let flags = match send {
+            P2PSend::Unreliable => SendFlags::UNRELIABLE,
+            P2PSend::UnreliableNoDelay => SendFlags::UNRELIABLE.with(SendFlags::NO_DELAY),
+            P2PSend::Reliable => SendFlags::RELIABLE.with(SendFlags::NO_NAGLE),
+            P2PSend::ReliableWithBuffering => SendFlags::RELIABLE,
+        };
+        if self.sessions.get(&remote).is_none_or(|s| s.conn.is_none()) {
+            let conn = self
+                .sockets
+                .connect(remote, LEGACY_P2P_VIRTUAL_PORT)
+                .map_err(|e| format!("cannot reach {remote}: {e}"))?;
+            self.by_conn.insert(conn, remote);
+            self.sessions.entry(remote).or_default().conn = Some(conn);
+        }
+        let session = self.sessions.get_mut(&remote).expect("created above");
+        session.accepted = true;
+        session.channels.insert(channel);
+        let pieces = fragments(data, reliable, channel);
+        if session.connected {
+            let conn = session.conn.expect("connected");
+            for piece in pieces {
+                self.sockets
+                    .send(conn, 0, flags, [&piece, &[]])
+                    .map_err(|e| e.to_string())?;
+            }
+        } else {
+            session
+                .outbox
+                .extend(pieces.into_iter().map(|piece| (reliable, flags, piece)));
+        }
+        Ok(())
+    }
+
+    /// `IsP2PPacketAvailable`: the size of the next readable packet on `channel`.
+    pub fn available(&self, channel: i32) -> Option<usize> {
+        self.readable
+            .get(&channel)?
+            .front()
+            .map(|(_, data)| data.len())
+    }
+
+    /// `ReadP2PPacket`: the next readable packet on `channel`, cut to `max_size` bytes.
+    pub fn read(&mut self, max_size: usize, channel: i32) -> Option<(Vec<u8>, SteamId)> {
+        let (from, mut data) = self.readable.get_mut(&channel)?.pop_front()?;
+        data.truncate(max_size);
+        Some((data, from))
+    }
+
+    /// `AcceptP2PSessionWithUser`: what the user sent becomes readable.
+    pub fn accept(&mut self, remote: SteamId) -> bool {
+        let session = self.sessions.entry(remote).or_default();
+        session.accepted = true;
+        for (channel, data) in std::mem::take(&mut session.held) {
+            self.readable
+                .entry(channel)
+                .or_default()
+                .push_back((remote, data));
+        }
+        true
+    }
+
+    /// `CloseP2PSessionWithUser`.
+    pub fn close_session(&mut self, remote: SteamId) -> bool {
+        let Some(session) = self.sessions.remove(&remote) else {
+            return false;
+        };
+        let conns: Vec<ConnectionId> = self
+            .by_conn
+            .iter()
+            .filter(|(_, user)| **user == remote)
+            .map(|(&conn, _)| conn)
+            .collect();
+        for conn in conns {
+            self.by_conn.remove(&conn);
+            self.sockets
+                .close(conn, end_reason::APP_GENERIC, "P2P session closed", true);
+        }
+        for queue in self.readable.values_mut() {
+            queue.retain(|(from, _)| *from != remote);
+        }
+        drop(session);
+        true
+    }
+
+    /// `CloseP2PChannelWithUser`: closing the last open channel closes the session.
+    pub fn close_channel(&mut self, remote: SteamId, channel: i32) -> bool {
+        let Some(session) = self.sessions.get_mut(&remote) else {
+            return false;
+        };
+        if !session.channels.remove(&channel) {
+            return false;
+        }
+        if session.channels.is_empty() {
+            self.close_session(remote);
+        }
+        true
+    }
+
+    /// `GetP2PSessionState`.
+    pub fn state(&self, remote: SteamId) -> Option<P2PSessionState> {
+        let session = self.sessions.get(&remote)?;
+        let queued: usize = session.outbox.iter().map(|(_, _, data)| data.len()).sum();
+        Some(P2PSessionState {
+            connection_active: session.connected,
+            connecting: session.conn.is_some() && !session.connected,
+            session_error: P2PSessionError::None as u8,
+            using_relay: false,
+            bytes_queued_for_send: queued as i32,
+            packets_queued_for_send: session.outbox.len() as i32,
+            remote_ip: if session.connected { 0x7F00_0001 } else { 0 },
+            remote_port: 0,
+        })
+    }
+
+    /// Moves data and sessions along; queues session requests and failures.
+    pub fn pump(&mut self, now: Instant, events: &mut VecDeque<SteamEvent>) {
+        self.now = now;
+        self.sockets.pump(now);
+        loop {
+            self.sockets.receive(&mut self.batch, 256);
+            if self.batch.is_empty() {
+                break;
+            }
+            for message in std::mem::take(&mut self.batch) {
+                self.on_message(message, events);
+            }
+        }
+        while let Some(change) = self.sockets.next_status_change() {
+            let remote = change.remote;
+            match change.state {
+                ConnectionState::Connecting
+                    if change.listen_socket.is_some()
+                        && self.sockets.accept(change.conn).is_ok() =>
+                {
+                    self.by_conn.insert(change.conn, remote);
+                    let session = self.sessions.entry(remote).or_default();
+                    session.conn.get_or_insert(change.conn);
+                }
+                ConnectionState::Connected => self.on_connected(change.conn),
+                state if state.has_ended() => {
+                    self.sockets.close(change.conn, 0, "", false);
+                    if self.by_conn.remove(&change.conn).is_some() {
+                        let failed = self
+                            .sessions
+                            .get(&remote)
+                            .is_some_and(|s| s.conn == Some(change.conn) && !s.connected);
+                        if let Some(session) = self.sessions.get(&remote)
+                            && session.conn == Some(change.conn)
+                        {
+                            self.sessions.remove(&remote);
+                        }
+                        if failed {
+                            debug!("P2P session with {remote} failed: {}", change.end_debug);
+                            let error = match change.end_reason {
+                                end_reason::MISC_TIMEOUT => P2PSessionError::Timeout,
+                                _ => P2PSessionError::NotRunningApp,
+                            };
+                            events.push_back(SteamEvent::P2PSessionConnectFail {
+                                remote,
+                                error: error as u8,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn on_connected(&mut self, conn: ConnectionId) {
+        let Some(&remote) = self.by_conn.get(&conn) else {
+            return;
+        };
+        let Some(session) = self.sessions.get_mut(&remote) else {
+            return;
+        };
+        if session.conn != Some(conn) {
+            return;
+        }
+        session.connected = true;
+        for (_, flags, piece) in std::mem::take(&mut session.outbox) {
+            if let Err(e) = self.sockets.send(conn, 0, flags, [&piece, &[]]) {
+                debug!("P2P packet to {remote} lost: {e}");
+            }
+        }
+    }
+
+    fn on_message(&mut self, message: ReceivedMessage, events: &mut VecDeque<SteamEvent>) {
+        let Some(&remote) = self.by_conn.get(&message.conn) else {
+            return;
+        };
+        let Some((channel, more, payload)) = parse(&message.data) else {
+            debug!("dropped a malformed P2P packet from {remote}");
+            return;
+        };
+        let session = self.sessions.entry(remote).or_default();
+        // A connection the remote dialled is up once data arrives on it.
+        if session.conn == Some(message.conn) && !session.connected {
+            session.connected = true;
+        }
+        let complete = if message.reliable {
+            let buffer = session.partial.entry(channel).or_default();
+            buffer.extend_from_slice(payload);
+            if more {
+                return;
+            }
+            session.partial.remove(&channel).unwrap_or_default()
+        } else {
+            payload.to_vec()
+        };
+        session.channels.insert(channel);
+        if session.accepted {
+            self.readable
+                .entry(channel)
+                .or_default()
+                .push_back((remote, complete));
+            return;
+        }
+        session.held.push((channel, complete));
+        if session
+            .requested_at
+            .is_none_or(|at| self.now >= at + REQUEST_AGAIN)
+        {
+            session.requested_at = Some(self.now);
+            events.push_back(SteamEvent::P2PSessionRequest { remote });
+        }
+    }
+}
+
+impl Drop for LegacyP2P {
+    fn drop(&mut self) {
+        if let Some(listen) = self.listen.take() {
+            self.sockets.close_listen(listen);
+        }
+    }
+}
+
+/// The messages a packet travels as: `[channel: i32][flags: u8][bytes]`, reliable ones cut in pieces.
+fn fragments(data: &[u8], reliable: bool, channel: i32) -> Vec<Vec<u8>> {
+    let chunk = if reliable {
+        FRAGMENT
+    } else {
+        data.len().max(1)
+    };
+    let pieces: Vec<&[u8]> = if data.is_empty() {
+        vec![&[][..]]
+    } else {
+        data.chunks(chunk).collect()
+    };
+    let last = pieces.len() - 1;
+    pieces
+        .into_iter()
+        .enumerate()
+        .map(|(index, piece)| {
+            let mut message = Vec::with_capacity(HEADER + piece.len());
+            message.extend_from_slice(&channel.to_le_bytes());
+            message.push(if index < last { FLAG_MORE } else { 0 });
+            message.extend_from_slice(piece);
+            message
+        })
+        .collect()
+}
+
+fn parse(message: &[u8]) -> Option<(i32, bool, &[u8])> {
+    let channel = i32::from_le_bytes(message.get(..4)?.try_into().ok()?);
+    let flags = *message.get(4)?;
+    Some((channel, flags & FLAG_MORE != 0, &message[HEADER..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_reliable_packets_are_cut_and_unreliable_ones_are_not() {
+        let data = vec![9u8; FRAGMENT * 2 + 10];
+        let pieces = fragments(&data, true, 3);
+        assert_eq!(pieces.len(), 3);
+        let parsed: Vec<(i32, bool, usize)> = pieces
+            .iter()
+            .map(|p| parse(p).map(|(c, m, b)| (c, m, b.len())).unwrap())
+            .collect();
+        assert_eq!(
+            parsed,
+            [(3, true, FRAGMENT), (3, true, FRAGMENT), (3, false, 10)]
+        );
+        assert_eq!(fragments(&[1; 100], false, -2).len(), 1);
+        assert_eq!(
+            parse(&fragments(&[], true, 0)[0]),
+            Some((0, false, &[][..]))
+        );
+        assert_eq!(parse(&[1, 2]), None);
+    }
+}
