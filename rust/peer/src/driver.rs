@@ -1,6 +1,7 @@
 //! Binds a [`Session`] to a [`Sockets`] transport.
 
-use std::time::Instant;
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 use log::debug;
 use smp_protocol::{Action, Config, Event, PeerId, SendError, Session, SteamId, TransferMode};
@@ -11,6 +12,8 @@ use crate::flags::send_flags;
 
 /// Messages taken from the transport per receive call; the driver loops until none are left.
 const RECEIVE_BATCH: usize = 256;
+/// How often a lobby member we cannot reach is dialled again.
+const REDIAL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// One multiplayer peer: its session, its view of the transport and its listen socket.
 pub struct PeerDriver {
@@ -20,6 +23,10 @@ pub struct PeerDriver {
     batch: Vec<ReceivedMessage>,
     no_nagle: bool,
     no_delay: bool,
+    /// The lobby members last followed, when started from a lobby.
+    members: Option<HashSet<SteamId>>,
+    /// When each member was last dialled.
+    dialled_at: HashMap<SteamId, Instant>,
 }
 
 impl PeerDriver {
@@ -33,6 +40,8 @@ impl PeerDriver {
             batch: Vec::new(),
             no_nagle: false,
             no_delay: false,
+            members: None,
+            dialled_at: HashMap::new(),
         }
     }
 
@@ -101,6 +110,50 @@ impl PeerDriver {
             self.dial(remote, virtual_port, now)?;
         }
         Ok(())
+    }
+
+    /// Follows a lobby: only its `members` may connect, members we are not connected to are
+    /// dialled on `virtual_port` (at most once a second each), and connected peers who left
+    /// are disconnected. Call it on every poll with the lobby's current members.
+    pub fn follow_members(&mut self, members: &[SteamId], virtual_port: i32, now: Instant) {
+        if !self.session.is_active() {
+            return;
+        }
+        let current: HashSet<SteamId> = members.iter().copied().collect();
+        if self.members.as_ref() != Some(&current) {
+            self.session.set_admitted(Some(current.clone()), now);
+            let departed: Vec<_> = self
+                .session
+                .peer_ids()
+                .filter(|&id| {
+                    self.session
+                        .peer(id)
+                        .is_some_and(|(_, steam_id)| !current.contains(&steam_id))
+                })
+                .collect();
+            for id in departed {
+                debug!("peer {id} left the lobby");
+                let _ = self.session.disconnect_peer(id, false);
+            }
+            self.dialled_at
+                .retain(|steam_id, _| current.contains(steam_id));
+            self.members = Some(current);
+        }
+        let me = self.sockets.identity();
+        for &member in members {
+            let recently = self
+                .dialled_at
+                .get(&member)
+                .is_some_and(|&at| now < at + REDIAL_INTERVAL);
+            if member == me || recently || !matches!(self.session.should_dial(member), Ok(true)) {
+                continue;
+            }
+            self.dialled_at.insert(member, now);
+            if let Err(err) = self.dial(member, virtual_port, now) {
+                debug!("could not dial lobby member {member}: {err}");
+            }
+        }
+        self.carry_out();
     }
 
     /// Disconnects one peer; see [`Session::disconnect_peer`].
@@ -256,10 +309,12 @@ impl PeerDriver {
                 }
             }
         }
-        if !self.session.is_active()
-            && let Some(listen) = self.listen.take()
-        {
-            self.sockets.close_listen(listen);
+        if !self.session.is_active() {
+            self.members = None;
+            self.dialled_at.clear();
+            if let Some(listen) = self.listen.take() {
+                self.sockets.close_listen(listen);
+            }
         }
     }
 }

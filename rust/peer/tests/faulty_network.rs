@@ -378,6 +378,64 @@ fn a_kicked_client_reads_what_the_host_sent_before_the_kick() {
 }
 
 #[test]
+fn peers_follow_a_lobby_through_joins_and_leaves() {
+    let mut world = World::new(5, harsh(), Config::default());
+    let mut lobby = vec![steam(0), steam(1), steam(2)];
+    world.peers[0].create_host(0).unwrap();
+    for client in [1, 2] {
+        let now = world.now;
+        world.peers[client].create_client(steam(0), 0, now).unwrap();
+    }
+    let follow = |world: &mut World, lobby: &[SteamId], who: &[usize]| {
+        for &index in who {
+            let now = world.now;
+            world.peers[index].follow_members(lobby, 0, now);
+        }
+        world.step();
+    };
+    let meshed = |world: &World, who: &[usize]| {
+        who.iter()
+            .all(|&i| world.peers[i].session().peer_ids().count() == who.len() - 1)
+    };
+    let deadline = world.now + Duration::from_secs(20);
+    while !meshed(&world, &[0, 1, 2]) {
+        assert!(world.now < deadline, "the first three never meshed");
+        follow(&mut world, &lobby, &[0, 1, 2]);
+    }
+    // A late joiner: it joins the lobby, connects to the host, and everyone meshes with it.
+    lobby.push(steam(3));
+    let now = world.now;
+    world.peers[3].create_client(steam(0), 0, now).unwrap();
+    let deadline = world.now + Duration::from_secs(20);
+    while !meshed(&world, &[0, 1, 2, 3]) {
+        assert!(world.now < deadline, "the late joiner never meshed");
+        follow(&mut world, &lobby, &[0, 1, 2, 3]);
+    }
+    // A stranger is refused.
+    let now = world.now;
+    world.peers[4].create_client(steam(0), 0, now).unwrap();
+    let deadline = world.now + Duration::from_secs(20);
+    while world.peers[4].session().status() != ConnectionStatus::Disconnected {
+        assert!(world.now < deadline, "the stranger was never refused");
+        follow(&mut world, &lobby, &[0, 1, 2, 3]);
+    }
+    // A leaver: everyone drops it.
+    let leaver = world.id(2);
+    lobby.retain(|&id| id != steam(2));
+    let deadline = world.now + Duration::from_secs(20);
+    while !meshed(&world, &[0, 1, 3]) {
+        assert!(world.now < deadline, "the leaver was never dropped");
+        follow(&mut world, &lobby, &[0, 1, 3]);
+    }
+    for index in [0, 1, 3] {
+        assert!(
+            world.events[index].contains(&Event::PeerDisconnected(leaver)),
+            "{index} heard the leaver go"
+        );
+    }
+}
+
+#[test]
 fn clients_hear_the_host_vanish() {
     let mut world = World::star(2, harsh(), Config::default());
     world.net.remove_user(steam(0));

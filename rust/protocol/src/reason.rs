@@ -22,10 +22,12 @@ pub enum CloseReason {
     NoMesh = 1007,
     /// The remote sent more than allowed before its handshake completed.
     Overflow = 1008,
+    /// The peer was started from a lobby, and the remote is not one of its members.
+    NotInLobby = 1009,
 }
 
 impl CloseReason {
-    const ALL: [CloseReason; 9] = [
+    const ALL: [CloseReason; 10] = [
         CloseReason::Closed,
         CloseReason::Kicked,
         CloseReason::Refused,
@@ -35,6 +37,7 @@ impl CloseReason {
         CloseReason::WrongSession,
         CloseReason::NoMesh,
         CloseReason::Overflow,
+        CloseReason::NotInLobby,
     ];
 
     /// The end-reason code sent to the remote.
@@ -59,6 +62,7 @@ impl CloseReason {
             CloseReason::WrongSession => "the remote belongs to another session",
             CloseReason::NoMesh => "the host relays between clients (server_relay)",
             CloseReason::Overflow => "too much data arrived before the handshake",
+            CloseReason::NotInLobby => "the remote is not a member of the lobby",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Connection lifecycle: admission, the `Hello`/`Welcome` handshake, timeouts and losses.
 
+use std::collections::HashSet;
 use std::time::Instant;
 
 use log::{debug, error, info, warn};
@@ -12,7 +13,29 @@ use crate::ids::{ConnectionId, HOST_PEER_ID, PeerId, SteamId, is_client_id};
 use crate::reason::CloseReason;
 
 impl<B: AsRef<[u8]>> Session<B> {
-    /// A remote asks to connect through our listen socket. The session queues `Accept` or `Close`.
+    /// Restricts who may connect to `members` (a peer started from a lobby), or lifts the
+    /// restriction (`None`). Requests that were waiting for their sender to be admitted go on.
+    pub fn set_admitted(&mut self, members: Option<HashSet<SteamId>>, now: Instant) {
+        self.admitted = members;
+        let waiting = std::mem::take(&mut self.awaiting);
+        for (conn, remote, deadline) in waiting {
+            if self.is_admitted(remote) {
+                self.on_connection_request(conn, remote, now);
+            } else {
+                self.awaiting.push((conn, remote, deadline));
+            }
+        }
+    }
+
+    fn is_admitted(&self, remote: SteamId) -> bool {
+        self.admitted
+            .as_ref()
+            .is_none_or(|members| members.contains(&remote))
+    }
+
+    /// A remote asks to connect through our listen socket. The session queues `Accept` or
+    /// `Close`, or, for a user not admitted yet, waits a little: a new lobby member's request
+    /// can arrive before the lobby says it joined.
     pub fn on_connection_request(&mut self, conn: ConnectionId, remote: SteamId, now: Instant) {
         let refusal = match &self.role {
             Role::Inactive => Some(CloseReason::Closed),
@@ -27,6 +50,14 @@ impl<B: AsRef<[u8]>> Session<B> {
         if let Some(reason) = refusal {
             info!("refused a connection from {remote}: {}", reason.describe());
             self.reject(conn, reason);
+            return;
+        }
+        if !self.is_admitted(remote) {
+            if !self.awaiting.iter().any(|(c, _, _)| *c == conn) {
+                debug!("{remote} asks to connect but is not in the lobby (yet); waiting");
+                self.awaiting
+                    .push((conn, remote, now + self.config.admission_grace));
+            }
             return;
         }
         if let Some((existing, current)) = self.connection_to(remote) {
@@ -69,6 +100,7 @@ impl<B: AsRef<[u8]>> Session<B> {
 
     /// The transport reports `conn` closed by the remote or lost, with Steam's end reason.
     pub fn on_closed(&mut self, conn: ConnectionId, end_reason: i32, detail: &str) {
+        self.awaiting.retain(|(c, _, _)| *c != conn);
         let Some(remote) = self.remotes.remove(&conn) else {
             return;
         };
@@ -94,6 +126,18 @@ impl<B: AsRef<[u8]>> Session<B> {
             let timeout = self.config.handshake_timeout.as_secs_f32();
             self.fail_client(&format!("the host did not admit us within {timeout} s"));
             return;
+        }
+        let mut refused = Vec::new();
+        self.awaiting.retain(|&(conn, remote, deadline)| {
+            let expired = now >= deadline;
+            if expired {
+                refused.push((conn, remote));
+            }
+            !expired
+        });
+        for (conn, remote) in refused {
+            warn!("refused a connection from {remote}: it is not a member of the lobby");
+            self.reject(conn, CloseReason::NotInLobby);
         }
         let timeout = self.config.handshake_timeout;
         let interval = self.config.hello_interval;

@@ -9,7 +9,7 @@ mod handshake;
 mod remote;
 mod traffic;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use crate::event::{Action, ApiError, DropCounts, Event, Packet};
@@ -35,6 +35,8 @@ pub struct Config {
     pub max_message_size: usize,
     /// How much data a remote may send before its handshake completes.
     pub max_early_bytes: usize,
+    /// How long a connection request from a user not (yet) admitted waits for it to be.
+    pub admission_grace: Duration,
 }
 
 impl Default for Config {
@@ -46,6 +48,7 @@ impl Default for Config {
             hello_interval: Duration::from_secs(1),
             max_message_size: 512 * 1024,
             max_early_bytes: 8 * 1024 * 1024,
+            admission_grace: Duration::from_secs(5),
         }
     }
 }
@@ -91,6 +94,10 @@ pub struct Session<B> {
     refuse_new: bool,
     remotes: HashMap<ConnectionId, Remote<B>>,
     peers: BTreeMap<PeerId, PeerSlot>,
+    /// Who may connect, when restricted (a peer started from a lobby): its members.
+    admitted: Option<HashSet<SteamId>>,
+    /// Requests from users not admitted yet, until a deadline.
+    awaiting: Vec<(ConnectionId, SteamId, Instant)>,
     inbox: VecDeque<Packet<B>>,
     actions: VecDeque<Action>,
     pending: VecDeque<Pending>,
@@ -112,6 +119,8 @@ impl<B: AsRef<[u8]>> Session<B> {
             refuse_new: false,
             remotes: HashMap::new(),
             peers: BTreeMap::new(),
+            admitted: None,
+            awaiting: Vec::new(),
             inbox: VecDeque::new(),
             actions: VecDeque::new(),
             pending: VecDeque::new(),
@@ -402,6 +411,14 @@ impl<B: AsRef<[u8]>> Session<B> {
                 linger,
             });
         }
+        for (conn, _, _) in self.awaiting.drain(..) {
+            self.actions.push_back(Action::Close {
+                conn,
+                reason: CloseReason::Closed,
+                linger: false,
+            });
+        }
+        self.admitted = None;
         self.peers.clear();
         self.inbox.clear();
         self.pending.clear();

@@ -723,3 +723,47 @@ fn close_reasons_reach_the_remote() {
     net.sessions[1].on_closed(conn, reason.code(), "");
     assert_eq!(net.sessions[1].status(), ConnectionStatus::Disconnected);
 }
+
+#[test]
+fn a_lobby_peer_admits_members_and_waits_a_little_for_new_ones() {
+    let config = Config::default();
+    let grace = config.admission_grace;
+    let mut net = Net::new(4, config);
+    net.host(0);
+    let members = |ids: &[usize]| Some(ids.iter().map(|&i| steam(i)).collect());
+    net.sessions[0].set_admitted(members(&[0, 1]), net.now);
+    net.client(1, 0);
+    net.run();
+    assert_eq!(
+        net.sessions[1].status(),
+        ConnectionStatus::Connected,
+        "a member is admitted"
+    );
+    // User 2 dials before the lobby says it joined: its request waits, then goes through.
+    net.client(2, 0);
+    net.run();
+    assert_eq!(net.sessions[2].status(), ConnectionStatus::Connecting);
+    net.advance(grace / 2);
+    let now = net.now;
+    net.sessions[0].set_admitted(members(&[0, 1, 2]), now);
+    net.run();
+    assert_eq!(
+        net.sessions[2].status(),
+        ConnectionStatus::Connected,
+        "admitted once it is a member"
+    );
+    // User 3 never joins the lobby: refused when the grace ends.
+    net.client(3, 0);
+    net.run();
+    net.advance(grace / 2);
+    assert_eq!(net.sessions[3].status(), ConnectionStatus::Connecting);
+    net.advance(grace);
+    assert_eq!(net.sessions[3].status(), ConnectionStatus::Disconnected);
+    assert_eq!(net.sessions[0].peer_ids().count(), 2);
+    // Lifting the restriction admits anyone.
+    let now = net.now;
+    net.sessions[0].set_admitted(None, now);
+    net.client(3, 0);
+    net.run();
+    assert_eq!(net.sessions[3].status(), ConnectionStatus::Connected);
+}
