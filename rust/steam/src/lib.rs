@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod local;
+pub mod real;
 pub mod types;
 
 pub use api::SteamApi;

@@ -1,0 +1,488 @@
+//! Steam's callbacks, decoded from their raw structs into [`SteamEvent`]s and queued.
+//!
+//! Each callback is registered with the crate as a type of our own that only copies the raw
+//! struct: the crate's decoders never run on them (its `LobbyChatUpdate` decoder reads the
+//! wrong field and panics on combined flags), and `Client::process_callbacks`, which would run
+//! them all, is never called.
+
+use std::collections::VecDeque;
+use std::ffi::c_void;
+use std::mem::offset_of;
+use std::sync::Arc;
+
+use log::warn;
+use parking_lot::Mutex;
+use steamworks::{Callback, CallbackHandle, Client, sys};
+
+use super::convert::text_until_nul;
+use crate::types::{SteamEvent, SteamId};
+
+/// Events kept for a game that never dispatches them.
+pub const MAX_QUEUED_EVENTS: usize = 4096;
+/// Room for one lobby chat message (Steam's are at most 4 KiB).
+const CHAT_BUFFER: usize = sys::k_cubChatMetadataMax as usize;
+
+/// Events waiting for [`crate::SteamApi::drain_events`], oldest first, at most
+/// [`MAX_QUEUED_EVENTS`]: past that the oldest are dropped.
+#[derive(Default)]
+pub struct EventQueue {
+    events: VecDeque<SteamEvent>,
+    warned: bool,
+}
+
+impl EventQueue {
+    /// Queues `event`, dropping the oldest when full.
+    pub fn push(&mut self, event: SteamEvent) {
+        if self.events.len() >= MAX_QUEUED_EVENTS {
+            self.events.pop_front();
+            if !self.warned {
+                self.warned = true;
+                warn!(
+                    "Steam callbacks are piling up: call Steam.run_callbacks() every frame, or enable embedded callbacks"
+                );
+            }
+        }
+        self.events.push_back(event);
+    }
+
+    /// Moves every queued event into `out`, oldest first.
+    pub fn drain_into(&mut self, out: &mut Vec<SteamEvent>) {
+        out.extend(self.events.drain(..));
+    }
+}
+
+/// The queue, shared with the callbacks the crate holds.
+pub type SharedQueue = Arc<Mutex<EventQueue>>;
+
+/// Declares a callback type holding a copy of Steam's raw struct.
+macro_rules! raw_callback {
+    ($name:ident, $raw:ident, $id:ident) => {
+        struct $name(sys::$raw);
+
+        // SAFETY: the crate calls `from_raw` only for callbacks whose id is `ID`, with a pointer
+        // to that callback's struct; every field of it is an integer, so any bytes are valid.
+        unsafe impl Callback for $name {
+            const ID: i32 = sys::$id as i32;
+
+            unsafe fn from_raw(raw: *mut c_void) -> Self {
+                // SAFETY: see above; Steam's structs are packed, so read unaligned.
+                Self(unsafe { raw.cast::<sys::$raw>().read_unaligned() })
+            }
+        }
+    };
+}
+
+raw_callback!(
+    RawLobbyChatUpdate,
+    LobbyChatUpdate_t,
+    LobbyChatUpdate_t_k_iCallback
+);
+raw_callback!(RawLobbyChatMsg, LobbyChatMsg_t, LobbyChatMsg_t_k_iCallback);
+raw_callback!(
+    RawLobbyDataUpdate,
+    LobbyDataUpdate_t,
+    LobbyDataUpdate_t_k_iCallback
+);
+raw_callback!(RawLobbyInvite, LobbyInvite_t, LobbyInvite_t_k_iCallback);
+raw_callback!(
+    RawJoinRequested,
+    GameLobbyJoinRequested_t,
+    GameLobbyJoinRequested_t_k_iCallback
+);
+raw_callback!(
+    RawPersonaStateChange,
+    PersonaStateChange_t,
+    PersonaStateChange_t_k_iCallback
+);
+raw_callback!(
+    RawP2PSessionRequest,
+    P2PSessionRequest_t,
+    P2PSessionRequest_t_k_iCallback
+);
+raw_callback!(
+    RawP2PSessionConnectFail,
+    P2PSessionConnectFail_t,
+    P2PSessionConnectFail_t_k_iCallback
+);
+
+/// `LobbyEnter_t`, read field by field: its `m_bLocked` is a C++ `bool`, and a byte other than
+/// 0 or 1 read as a Rust `bool` would be undefined behaviour.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct RawLobbyEnter {
+    lobby: u64,
+    permissions: u32,
+    locked: u8,
+    response: u32,
+}
+
+// SAFETY: the crate calls `from_raw` only for `LobbyEnter_t::k_iCallback`, with a pointer to a
+// `LobbyEnter_t`; each field is read at its offset in that struct, as the integer it holds.
+unsafe impl Callback for RawLobbyEnter {
+    const ID: i32 = sys::LobbyEnter_t_k_iCallback as i32;
+
+    unsafe fn from_raw(raw: *mut c_void) -> Self {
+        let base = raw.cast::<u8>();
+        // SAFETY: see above.
+        unsafe {
+            RawLobbyEnter {
+                lobby: base
+                    .add(offset_of!(sys::LobbyEnter_t, m_ulSteamIDLobby))
+                    .cast::<u64>()
+                    .read_unaligned(),
+                permissions: base
+                    .add(offset_of!(sys::LobbyEnter_t, m_rgfChatPermissions))
+                    .cast::<u32>()
+                    .read_unaligned(),
+                locked: base.add(offset_of!(sys::LobbyEnter_t, m_bLocked)).read(),
+                response: base
+                    .add(offset_of!(sys::LobbyEnter_t, m_EChatRoomEnterResponse))
+                    .cast::<u32>()
+                    .read_unaligned(),
+            }
+        }
+    }
+}
+
+/// Registers every callback that becomes a [`SteamEvent`]; dropping the handles unregisters
+/// them. The crate keeps one handler per callback id, so nothing else in the process may
+/// register these ids on the same client.
+pub fn register(client: &Client, queue: &SharedQueue) -> Vec<CallbackHandle> {
+    vec![
+        on(client, queue, |raw: RawLobbyEnter| Some(lobby_joined(raw))),
+        on(client, queue, |raw: RawLobbyChatUpdate| {
+            Some(lobby_chat_update(&raw.0))
+        }),
+        on(client, queue, |raw: RawLobbyChatMsg| {
+            read_lobby_message(&raw.0)
+        }),
+        on(client, queue, |raw: RawLobbyDataUpdate| {
+            Some(lobby_data_update(&raw.0))
+        }),
+        on(client, queue, |raw: RawLobbyInvite| {
+            Some(lobby_invite(&raw.0))
+        }),
+        on(client, queue, |raw: RawJoinRequested| {
+            Some(join_requested(&raw.0))
+        }),
+        on(client, queue, |raw: RawPersonaStateChange| {
+            Some(persona_state_change(&raw.0))
+        }),
+        on(client, queue, |raw: RawP2PSessionRequest| {
+            Some(p2p_session_request(&raw.0))
+        }),
+        on(client, queue, |raw: RawP2PSessionConnectFail| {
+            Some(p2p_session_connect_fail(&raw.0))
+        }),
+    ]
+}
+
+fn on<C: Callback>(
+    client: &Client,
+    queue: &SharedQueue,
+    decode: impl Fn(C) -> Option<SteamEvent> + Send + 'static,
+) -> CallbackHandle {
+    let queue = Arc::clone(queue);
+    // The crate holds its callback table locked while this runs: it must not call back into
+    // the crate, only queue.
+    client.register_callback(move |raw: C| {
+        if let Some(event) = decode(raw) {
+            queue.lock().push(event);
+        }
+    })
+}
+
+/// A `CSteamID` as its 64 bits.
+fn steam_id(id: sys::CSteamID) -> SteamId {
+    let bits = id.m_steamid;
+    // SAFETY: both views of the union are plain integers; every bit pattern is valid.
+    SteamId(unsafe { bits.m_unAll64Bits })
+}
+
+fn lobby_joined(raw: RawLobbyEnter) -> SteamEvent {
+    SteamEvent::LobbyJoined {
+        lobby: SteamId(raw.lobby),
+        permissions: raw.permissions,
+        locked: raw.locked != 0,
+        response: raw.response as i32,
+    }
+}
+
+fn lobby_chat_update(raw: &sys::LobbyChatUpdate_t) -> SteamEvent {
+    SteamEvent::LobbyChatUpdate {
+        lobby: SteamId(raw.m_ulSteamIDLobby),
+        changed: SteamId(raw.m_ulSteamIDUserChanged),
+        making_change: SteamId(raw.m_ulSteamIDMakingChange),
+        state: raw.m_rgfChatMemberStateChange,
+    }
+}
+
+fn lobby_message(raw: &sys::LobbyChatMsg_t, sender: SteamId, body: &[u8]) -> SteamEvent {
+    SteamEvent::LobbyMessage {
+        lobby: SteamId(raw.m_ulSteamIDLobby),
+        user: if sender.0 != 0 {
+            sender
+        } else {
+            SteamId(raw.m_ulSteamIDUser)
+        },
+        message: text_until_nul(body),
+        chat_type: raw.m_eChatEntryType,
+    }
+}
+
+/// Reads a chat message's text while its callback runs, as the SDK asks.
+fn read_lobby_message(raw: &sys::LobbyChatMsg_t) -> Option<SteamEvent> {
+    // SAFETY: this runs inside `run_callbacks`, so Steam is initialized; the accessor returns
+    // the process-wide interface (checked for null), and every out-pointer is a live local
+    // of the type and size given. The entry type is written through a `u32` so that a value
+    // the bindings' enum lacks cannot become an invalid Rust enum.
+    unsafe {
+        let mm = sys::SteamAPI_SteamMatchmaking_v009();
+        if mm.is_null() {
+            warn!("a lobby chat message arrived but Steam's matchmaking interface is gone");
+            return None;
+        }
+        let mut sender: sys::CSteamID = std::mem::zeroed();
+        let mut entry_type: u32 = 0;
+        let mut body = vec![0_u8; CHAT_BUFFER];
+        let len = sys::SteamAPI_ISteamMatchmaking_GetLobbyChatEntry(
+            mm,
+            raw.m_ulSteamIDLobby,
+            raw.m_iChatID as i32,
+            &mut sender,
+            body.as_mut_ptr().cast(),
+            CHAT_BUFFER as i32,
+            (&raw mut entry_type).cast::<sys::EChatEntryType>(),
+        );
+        let len = usize::try_from(len).unwrap_or(0).min(CHAT_BUFFER);
+        Some(lobby_message(raw, steam_id(sender), &body[..len]))
+    }
+}
+
+fn lobby_data_update(raw: &sys::LobbyDataUpdate_t) -> SteamEvent {
+    SteamEvent::LobbyDataUpdate {
+        success: raw.m_bSuccess != 0,
+        lobby: SteamId(raw.m_ulSteamIDLobby),
+        member: SteamId(raw.m_ulSteamIDMember),
+    }
+}
+
+fn lobby_invite(raw: &sys::LobbyInvite_t) -> SteamEvent {
+    SteamEvent::LobbyInvite {
+        inviter: SteamId(raw.m_ulSteamIDUser),
+        lobby: SteamId(raw.m_ulSteamIDLobby),
+        game: raw.m_ulGameID,
+    }
+}
+
+fn join_requested(raw: &sys::GameLobbyJoinRequested_t) -> SteamEvent {
+    SteamEvent::JoinRequested {
+        lobby: steam_id(raw.m_steamIDLobby),
+        friend: steam_id(raw.m_steamIDFriend),
+    }
+}
+
+fn persona_state_change(raw: &sys::PersonaStateChange_t) -> SteamEvent {
+    SteamEvent::PersonaStateChange {
+        user: SteamId(raw.m_ulSteamID),
+        flags: raw.m_nChangeFlags as u32,
+    }
+}
+
+fn p2p_session_request(raw: &sys::P2PSessionRequest_t) -> SteamEvent {
+    SteamEvent::P2PSessionRequest {
+        remote: steam_id(raw.m_steamIDRemote),
+    }
+}
+
+fn p2p_session_connect_fail(raw: &sys::P2PSessionConnectFail_t) -> SteamEvent {
+    SteamEvent::P2PSessionConnectFail {
+        remote: steam_id(raw.m_steamIDRemote),
+        error: raw.m_eP2PSessionError,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{chat_member_state, lobby_id};
+
+    const LOBBY: SteamId = lobby_id(7);
+    const ALICE: SteamId = SteamId::individual(1);
+    const BOB: SteamId = SteamId::individual(2);
+
+    fn csteamid(id: SteamId) -> sys::CSteamID {
+        sys::CSteamID {
+            m_steamid: sys::CSteamID_SteamID_t {
+                m_unAll64Bits: id.0,
+            },
+        }
+    }
+
+    #[test]
+    fn the_queue_is_bounded_and_keeps_the_newest() {
+        let mut queue = EventQueue::default();
+        for n in 0..MAX_QUEUED_EVENTS + 10 {
+            queue.push(SteamEvent::P2PSessionRequest {
+                remote: SteamId(n as u64),
+            });
+        }
+        let mut out = Vec::new();
+        queue.drain_into(&mut out);
+        assert_eq!(out.len(), MAX_QUEUED_EVENTS);
+        assert_eq!(
+            out[0],
+            SteamEvent::P2PSessionRequest {
+                remote: SteamId(10)
+            }
+        );
+        queue.drain_into(&mut out);
+        assert_eq!(out.len(), MAX_QUEUED_EVENTS);
+    }
+
+    #[test]
+    fn a_kick_keeps_both_users_and_combined_flags() {
+        let raw = sys::LobbyChatUpdate_t {
+            m_ulSteamIDLobby: LOBBY.0,
+            m_ulSteamIDUserChanged: BOB.0,
+            m_ulSteamIDMakingChange: ALICE.0,
+            m_rgfChatMemberStateChange: chat_member_state::LEFT | chat_member_state::KICKED,
+        };
+        assert_eq!(
+            lobby_chat_update(&raw),
+            SteamEvent::LobbyChatUpdate {
+                lobby: LOBBY,
+                changed: BOB,
+                making_change: ALICE,
+                state: 10,
+            }
+        );
+    }
+
+    #[test]
+    fn lobby_enter_reads_locked_as_a_byte() {
+        let raw = RawLobbyEnter {
+            lobby: LOBBY.0,
+            permissions: 0,
+            locked: 2,
+            response: 4,
+        };
+        assert_eq!(
+            lobby_joined(raw),
+            SteamEvent::LobbyJoined {
+                lobby: LOBBY,
+                permissions: 0,
+                locked: true,
+                response: 4,
+            }
+        );
+    }
+
+    #[test]
+    fn lobby_enter_is_read_at_the_sdk_offsets() {
+        let mut raw = sys::LobbyEnter_t {
+            m_ulSteamIDLobby: LOBBY.0,
+            m_rgfChatPermissions: 3,
+            m_bLocked: true,
+            m_EChatRoomEnterResponse: 1,
+        };
+        // SAFETY: a pointer to a live LobbyEnter_t, as Steam passes.
+        let read = unsafe { RawLobbyEnter::from_raw((&raw mut raw).cast()) };
+        assert_eq!(
+            read,
+            RawLobbyEnter {
+                lobby: LOBBY.0,
+                permissions: 3,
+                locked: 1,
+                response: 1,
+            }
+        );
+    }
+
+    #[test]
+    fn chat_messages_take_the_entrys_sender_and_text() {
+        let raw = sys::LobbyChatMsg_t {
+            m_ulSteamIDLobby: LOBBY.0,
+            m_ulSteamIDUser: ALICE.0,
+            m_eChatEntryType: 1,
+            m_iChatID: 3,
+        };
+        let expected = |user| SteamEvent::LobbyMessage {
+            lobby: LOBBY,
+            user,
+            message: "hello".into(),
+            chat_type: 1,
+        };
+        assert_eq!(lobby_message(&raw, BOB, b"hello\0"), expected(BOB));
+        assert_eq!(lobby_message(&raw, SteamId(0), b"hello"), expected(ALICE));
+    }
+
+    #[test]
+    fn plain_callbacks_copy_their_fields() {
+        let data = sys::LobbyDataUpdate_t {
+            m_ulSteamIDLobby: LOBBY.0,
+            m_ulSteamIDMember: LOBBY.0,
+            m_bSuccess: 1,
+        };
+        assert_eq!(
+            lobby_data_update(&data),
+            SteamEvent::LobbyDataUpdate {
+                success: true,
+                lobby: LOBBY,
+                member: LOBBY,
+            }
+        );
+        let invite = sys::LobbyInvite_t {
+            m_ulSteamIDUser: ALICE.0,
+            m_ulSteamIDLobby: LOBBY.0,
+            m_ulGameID: 480,
+        };
+        assert_eq!(
+            lobby_invite(&invite),
+            SteamEvent::LobbyInvite {
+                inviter: ALICE,
+                lobby: LOBBY,
+                game: 480,
+            }
+        );
+        let join = sys::GameLobbyJoinRequested_t {
+            m_steamIDLobby: csteamid(LOBBY),
+            m_steamIDFriend: csteamid(BOB),
+        };
+        assert_eq!(
+            join_requested(&join),
+            SteamEvent::JoinRequested {
+                lobby: LOBBY,
+                friend: BOB,
+            }
+        );
+        let persona = sys::PersonaStateChange_t {
+            m_ulSteamID: BOB.0,
+            m_nChangeFlags: 1,
+        };
+        assert_eq!(
+            persona_state_change(&persona),
+            SteamEvent::PersonaStateChange {
+                user: BOB,
+                flags: 1,
+            }
+        );
+        let request = sys::P2PSessionRequest_t {
+            m_steamIDRemote: csteamid(ALICE),
+        };
+        assert_eq!(
+            p2p_session_request(&request),
+            SteamEvent::P2PSessionRequest { remote: ALICE }
+        );
+        let fail = sys::P2PSessionConnectFail_t {
+            m_steamIDRemote: csteamid(ALICE),
+            m_eP2PSessionError: 4,
+        };
+        assert_eq!(
+            p2p_session_connect_fail(&fail),
+            SteamEvent::P2PSessionConnectFail {
+                remote: ALICE,
+                error: 4,
+            }
+        );
+    }
+}
