@@ -464,6 +464,8 @@ impl SteamApi for LocalSteam {
                 }
             }
         });
+        // As on Steam, a lobby we left tells us nothing more until we list or join it again.
+        self.known.remove(&lobby);
     }
 
     fn lobby_owner(&self, lobby: LobbyId) -> SteamId {
