@@ -1,11 +1,18 @@
-//! Which Steam the process talks to: local mode when `STEAM_LOCAL_USER` is set, else real Steam.
+//! Which Steam the process talks to: local mode when `STEAM_LOCAL_USER` is set, else the Steam
+//! client; and the networking sockets the peers run on.
 
 use std::sync::OnceLock;
 
+use godot::obj::{Gd, Singleton};
+use smp_steam::local::LocalSteam;
+use smp_steam::local::store::Store;
+use smp_steam::real::RealSteam;
+use smp_steam::{InitStatus, LobbyId, SteamApi, SteamId};
 use smp_transport::Sockets;
 use smp_transport::local::{self, LocalIdentity};
 
 use crate::settings;
+use crate::steam::Steam;
 
 /// The local-mode identity of this process, read once: `None` outside local mode.
 pub fn local_identity() -> Result<Option<&'static LocalIdentity>, String> {
@@ -17,18 +24,72 @@ pub fn local_identity() -> Result<Option<&'static LocalIdentity>, String> {
         .map_err(Clone::clone)
 }
 
-/// A new view of the networking sockets, for one peer.
+/// Initializes Steam for `app_id`: local mode's, or the Steam client's. On success, also says
+/// what happened in words.
+pub fn init_steam(app_id: u32) -> Result<(Box<dyn SteamApi>, String), (InitStatus, String)> {
+    let identity = local_identity().map_err(|why| (InitStatus::FailedGeneric, why))?;
+    let Some(identity) = identity else {
+        let steam = RealSteam::init(app_id)?;
+        return Ok((Box::new(steam), "Steamworks active.".to_owned()));
+    };
+    let faults = settings::fault_config().map_err(|why| (InitStatus::FailedGeneric, why))?;
+    let endpoint = local::process_endpoint(identity, faults)
+        .map_err(|why| (InitStatus::FailedGeneric, why))?;
+    let accept_invites = std::env::var("STEAM_LOCAL_ACCEPT_INVITES").is_ok_and(|v| v == "1");
+    let store = Store::for_port_base(identity.port_base);
+    let steam = LocalSteam::new(identity.clone(), app_id, endpoint, store, accept_invites)
+        .map_err(|why| (InitStatus::FailedGeneric, why))?;
+    let verbal = format!("Steamworks active (local mode, user {}).", identity.user);
+    Ok((Box::new(steam), verbal))
+}
+
+/// Runs `call` on the initialized Steam, if it is.
+fn with_steam<R>(call: impl FnOnce(Option<&mut (dyn SteamApi + 'static)>) -> R) -> R {
+    let mut steam: Gd<Steam> = Steam::singleton();
+    let mut steam = steam.bind_mut();
+    call(steam.api_mut())
+}
+
+/// A new view of the networking sockets, for one peer: initialized Steam's, or local mode's
+/// without initialization.
 pub fn open_sockets() -> Result<Box<dyn Sockets>, String> {
+    if let Some(sockets) = with_steam(|api| api.map(|api| api.open_sockets())) {
+        return sockets;
+    }
     match local_identity()? {
         Some(identity) => {
             let faults = settings::fault_config()?;
-            let sockets = local::sockets(identity, faults)?;
-            Ok(Box::new(sockets))
+            Ok(Box::new(local::sockets(identity, faults)?))
         }
-        None => Err(
-            "this build supports local mode only: start each instance with \
-                     STEAM_LOCAL_USER=<n> (1, 2, ...)"
-                .to_owned(),
-        ),
+        None => Err("Steam is not initialized: call Steam.steamInitEx() first \
+                     (or start the game with STEAM_LOCAL_USER=<n> for local mode)"
+            .to_owned()),
     }
+}
+
+/// What a peer needs to know of a lobby: its owner, us, and its members.
+pub struct LobbyView {
+    /// The owner, or 0.
+    pub owner: SteamId,
+    /// The local user.
+    pub me: SteamId,
+    /// The members, in order.
+    pub members: Vec<SteamId>,
+}
+
+/// Brings Steam up to date and reads `lobby`; `None` before Steam is initialized.
+pub fn lobby_view(lobby: LobbyId) -> Option<LobbyView> {
+    with_steam(|api| {
+        let api = api?;
+        api.pump();
+        let members = (0..api.lobby_member_count(lobby))
+            .map(|index| api.lobby_member(lobby, index))
+            .filter(|id| id.0 != 0)
+            .collect();
+        Some(LobbyView {
+            owner: api.lobby_owner(lobby),
+            me: api.steam_id(),
+            members,
+        })
+    })
 }

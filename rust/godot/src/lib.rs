@@ -25,7 +25,10 @@ unsafe impl ExtensionLibrary for SteamMultiplayerPeerLibrary {
                 settings::register();
             }
             // Also reached when the editor loads us mid-session, on a project's first scan.
-            InitStage::MainLoop => editor_docs_race::schedule(),
+            InitStage::MainLoop => {
+                editor_docs_race::schedule();
+                steam::initialize_on_startup_deferred();
+            }
             _ => {}
         }
     }

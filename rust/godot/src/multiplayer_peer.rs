@@ -57,6 +57,8 @@ pub struct SteamMultiplayerPeer {
     /// to each other with [method add_peer]. Set it before [method create_host].
     #[var(set)]
     server_relay: bool,
+    /// The lobby this peer follows, when started from one.
+    lobby: Option<SteamId>,
 }
 
 #[godot_api]
@@ -73,6 +75,7 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             no_delay: false,
             no_nagle: false,
             server_relay: false,
+            lobby: None,
         }
     }
 
@@ -186,7 +189,9 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
         let Some(driver) = self.driver.as_mut() else {
             return;
         };
-        driver.poll(Instant::now());
+        let now = Instant::now();
+        driver.poll(now);
+        self.follow_lobby(now);
         // One event at a time: handlers re-enter this peer, and see its state as it is.
         while let Some(event) = self.driver.as_mut().and_then(PeerDriver::poll_event) {
             let (signal, id) = match event {
@@ -319,6 +324,60 @@ impl SteamMultiplayerPeer {
         }
     }
 
+    /// Hosts the lobby `lobby_id`, which we must own (see `Steam.createLobby`): hosts, connects
+    /// to every member, and from then on follows the lobby: members who join are connected,
+    /// members who leave are disconnected, and only members may connect.
+    ///
+    /// Returns `OK`; `ERR_CANT_CREATE` when we do not own the lobby or Steam is not
+    /// initialized; `ERR_ALREADY_IN_USE` when the peer is already active.
+    #[func]
+    fn host_with_lobby(&mut self, lobby_id: i64) -> Error {
+        let _flush = FlushOnDrop;
+        let lobby = SteamId(lobby_id as u64);
+        let Some(view) = self.lobby_view("host_with_lobby", lobby) else {
+            return Error::ERR_CANT_CREATE;
+        };
+        if view.owner != view.me {
+            godot_error!(
+                "SteamMultiplayerPeer.host_with_lobby: we do not own lobby {lobby_id} (its owner is {})",
+                view.owner
+            );
+            return Error::ERR_CANT_CREATE;
+        }
+        self.start_following("host_with_lobby", lobby, |driver| driver.create_host(0))
+    }
+
+    /// Joins the game of the lobby `lobby_id`, which we must be in (see `Steam.joinLobby`):
+    /// connects to its owner as the host and, in a full mesh, to every other member; from then
+    /// on follows the lobby as [method host_with_lobby] does.
+    ///
+    /// Returns `OK`; `ERR_CANT_CREATE` when we are not in the lobby or Steam is not
+    /// initialized; `ERR_ALREADY_IN_USE` when the peer is already active.
+    #[func]
+    fn connect_to_lobby(&mut self, lobby_id: i64) -> Error {
+        let _flush = FlushOnDrop;
+        let lobby = SteamId(lobby_id as u64);
+        let Some(view) = self.lobby_view("connect_to_lobby", lobby) else {
+            return Error::ERR_CANT_CREATE;
+        };
+        if view.owner.0 == 0 || !view.members.contains(&view.me) {
+            godot_error!(
+                "SteamMultiplayerPeer.connect_to_lobby: we are not in lobby {lobby_id}; join it first"
+            );
+            return Error::ERR_CANT_CREATE;
+        }
+        if view.owner == view.me {
+            godot_error!(
+                "SteamMultiplayerPeer.connect_to_lobby: we own lobby {lobby_id}; host it with host_with_lobby()"
+            );
+            return Error::ERR_CANT_CREATE;
+        }
+        let owner = view.owner;
+        self.start_following("connect_to_lobby", lobby, |driver| {
+            driver.create_client(owner, 0, Instant::now())
+        })
+    }
+
     /// The connected peer `peer_id` as a [SteamPacketPeer], or `null` if there is none.
     #[func]
     fn get_peer(&self, peer_id: i32) -> Option<Gd<SteamPacketPeer>> {
@@ -441,6 +500,56 @@ impl SteamMultiplayerPeer {
                 godot_error!("SteamMultiplayerPeer.{call}: {err}");
                 godot_error(&err, Error::ERR_CANT_CREATE)
             }
+        }
+    }
+
+    fn lobby_view(&self, call: &str, lobby: SteamId) -> Option<backend::LobbyView> {
+        if self
+            .driver
+            .as_ref()
+            .is_some_and(|d| d.session().is_active())
+        {
+            // start() reports ERR_ALREADY_IN_USE; the lobby does not matter then.
+            return Some(backend::LobbyView {
+                owner: SteamId(0),
+                me: SteamId(0),
+                members: Vec::new(),
+            });
+        }
+        let view = backend::lobby_view(lobby);
+        if view.is_none() {
+            godot_error!(
+                "SteamMultiplayerPeer.{call}: Steam is not initialized; call Steam.steamInitEx() first"
+            );
+        }
+        view
+    }
+
+    fn start_following(
+        &mut self,
+        call: &str,
+        lobby: SteamId,
+        start: impl FnOnce(&mut PeerDriver) -> Result<(), PeerError>,
+    ) -> Error {
+        let error = self.start(call, start);
+        if error == Error::OK {
+            self.lobby = Some(lobby);
+            self.follow_lobby(Instant::now());
+        }
+        error
+    }
+
+    /// Keeps a peer started from a lobby in step with its members.
+    fn follow_lobby(&mut self, now: Instant) {
+        let Some(lobby) = self.lobby else {
+            return;
+        };
+        let Some(driver) = self.driver.as_mut().filter(|d| d.session().is_active()) else {
+            self.lobby = None;
+            return;
+        };
+        if let Some(view) = backend::lobby_view(lobby) {
+            driver.follow_members(&view.members, 0, now);
         }
     }
 

@@ -13,6 +13,14 @@ use smp_transport::fault::SETTING_NAMES;
 
 /// Channels a peer has, GodotSteam's setting.
 pub const MAX_CHANNELS_SETTING: &str = "steam/multiplayer_peer/max_channels";
+/// The game's Steam app id, GodotSteam 4.20's setting.
+const APP_ID_SETTING: &str = "steam/initialization/app_data/app_id";
+/// Initialize Steam as the game starts.
+const INITIALIZE_ON_STARTUP_SETTING: &str = "steam/initialization/processes/initialize_on_startup";
+/// Dispatch callbacks every frame once initialized on startup.
+const EMBED_CALLBACKS_SETTING: &str = "steam/initialization/processes/embed_callbacks";
+/// Spacewar, Valve's test app, as GodotSteam's examples use.
+const DEFAULT_APP_ID: i64 = 480;
 const DEFAULT_CHANNELS: i64 = 4;
 const FAULT_PREFIX: &str = "steam/local_mode/fake_packet_";
 
@@ -68,6 +76,33 @@ fn add(
         info.set("hint_string", hint);
     }
     settings.add_property_info(&info);
+}
+
+/// The game's Steam app id.
+pub fn app_id() -> u32 {
+    let value = ProjectSettings::singleton().get_setting(APP_ID_SETTING);
+    value
+        .try_to::<i64>()
+        .ok()
+        .and_then(|id| u32::try_from(id).ok())
+        .filter(|&id| id != 0)
+        .unwrap_or(DEFAULT_APP_ID as u32)
+}
+
+/// Whether to initialize Steam as the game starts.
+pub fn initialize_on_startup() -> bool {
+    ProjectSettings::singleton()
+        .get_setting(INITIALIZE_ON_STARTUP_SETTING)
+        .try_to::<bool>()
+        .unwrap_or(false)
+}
+
+/// Whether callbacks run every frame when Steam is initialized on startup.
+pub fn embed_callbacks() -> bool {
+    ProjectSettings::singleton()
+        .get_setting(EMBED_CALLBACKS_SETTING)
+        .try_to::<bool>()
+        .unwrap_or(false)
 }
 
 /// The number of channels peers get, within what the header can carry.
