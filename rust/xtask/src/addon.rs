@@ -41,12 +41,48 @@ pub fn build(release: bool) -> Result<PathBuf> {
     ));
     std::fs::copy(&built, &target)
         .map_err(|e| format!("copying {} to {}: {e}", built.display(), target.display()))?;
+    copy_steam_library(&root.join("target").join(profile), &bin)?;
     println!(
         "xtask: addon assembled in {} ({} build)",
         addon.display(),
         profile
     );
     Ok(addon)
+}
+
+/// The Steam library's name on this platform.
+fn steam_library() -> &'static str {
+    match std::env::consts::OS {
+        "windows" => "steam_api64.dll",
+        "macos" => "libsteam_api.dylib",
+        _ => "libsteam_api.so",
+    }
+}
+
+/// Puts the Steam library the build linked against beside the extension: steamworks-sys copies
+/// it into its build output, and the extension finds it there through its rpath.
+fn copy_steam_library(profile_dir: &Path, bin: &Path) -> Result<()> {
+    let name = steam_library();
+    let newest = std::fs::read_dir(profile_dir.join("build"))?
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("steamworks-sys-")
+        })
+        .map(|e| e.path().join("out").join(name))
+        .filter(|p| p.exists())
+        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok());
+    let Some(library) = newest else {
+        return Err(format!(
+            "the build left no {name} in {}",
+            profile_dir.join("build").display()
+        )
+        .into());
+    };
+    std::fs::copy(&library, bin.join(name))
+        .map_err(|e| format!("copying {}: {e}", library.display()))?;
+    Ok(())
 }
 
 /// Copies the addon folder into the Godot project at `project`, replacing an older copy.
