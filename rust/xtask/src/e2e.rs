@@ -32,7 +32,7 @@ const FATAL_PATTERNS: [&str; 7] = [
 pub struct Process {
     /// Its name in the log.
     pub name: &'static str,
-    /// Its `STEAM_LOCAL_USER`.
+    /// Its `STEAM_LOCAL_USER`; 0 runs it outside local mode.
     pub user: u32,
     /// Arguments after Godot's `--`.
     pub args: Vec<String>,
@@ -267,10 +267,13 @@ fn start(
         .arg(&scenario.project)
         .args(["-s", scenario.script, "--"])
         .args(&process.args)
-        .env("STEAM_LOCAL_USER", process.user.to_string())
         .env("STEAM_LOCAL_PORT_BASE", scenario.port_base.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    match process.user {
+        0 => command.env_remove("STEAM_LOCAL_USER"),
+        user => command.env("STEAM_LOCAL_USER", user.to_string()),
+    };
     for (key, value) in &scenario.env {
         command.env(key, value);
     }

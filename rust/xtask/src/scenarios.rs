@@ -84,6 +84,74 @@ pub fn all(project: &Path) -> Vec<Scenario> {
             90,
         ),
         scenario("crowd", crowd(), 29_600, 120),
+        scenario(
+            "lobby",
+            vec![
+                host("lobby", &[("a", steam(2)), ("b", steam(3))], None),
+                client("lobby", "a", 2, &[host_id(), ("b", steam(3))]),
+                Process {
+                    start_after: Some(("a", "JOINED")),
+                    kill_on: Some("KILL ME"),
+                    ..client("lobby", "b", 3, &[])
+                },
+            ],
+            29_800,
+            90,
+        ),
+        scenario(
+            "lobby_peer",
+            vec![
+                host("lobby_peer", &[("b", steam(3))], None),
+                client(
+                    "lobby_peer",
+                    "a",
+                    2,
+                    &[
+                        host_id(),
+                        ("me", steam(2)),
+                        ("other", steam(3)),
+                        ("late", steam(4)),
+                    ],
+                ),
+                client(
+                    "lobby_peer",
+                    "b",
+                    3,
+                    &[
+                        host_id(),
+                        ("me", steam(3)),
+                        ("other", steam(2)),
+                        ("late", steam(4)),
+                    ],
+                ),
+                Process {
+                    start_after: Some(("b", "MESHED")),
+                    ..client(
+                        "lobby_peer",
+                        "late",
+                        4,
+                        &[
+                            host_id(),
+                            ("me", steam(4)),
+                            ("a", steam(2)),
+                            ("b", steam(3)),
+                        ],
+                    )
+                },
+                client("lobby_peer", "stranger", 5, &[host_id()]),
+            ],
+            29_900,
+            120,
+        ),
+        scenario(
+            "no_steam",
+            vec![Process {
+                user: 0,
+                ..host("no_steam", &[], None)
+            }],
+            30_000,
+            30,
+        ),
         // Faults from project settings alone: no STEAM_FAKE_PACKET_* in the environment.
         Scenario {
             env: Vec::new(),
