@@ -3,7 +3,6 @@
 
 use std::sync::OnceLock;
 
-use godot::obj::{Gd, Singleton};
 use smp_steam::local::LocalSteam;
 use smp_steam::local::store::Store;
 use smp_steam::real::RealSteam;
@@ -12,7 +11,7 @@ use smp_transport::Sockets;
 use smp_transport::local::{self, LocalIdentity};
 
 use crate::settings;
-use crate::steam::Steam;
+use crate::steam::singleton;
 
 /// The local-mode identity of this process, read once: `None` outside local mode.
 pub fn local_identity() -> Result<Option<&'static LocalIdentity>, String> {
@@ -45,9 +44,10 @@ pub fn init_steam(app_id: u32) -> Result<(Box<dyn SteamApi>, String), (InitStatu
 
 /// Runs `call` on the initialized Steam, if it is.
 fn with_steam<R>(call: impl FnOnce(Option<&mut (dyn SteamApi + 'static)>) -> R) -> R {
-    let mut steam: Gd<Steam> = Steam::singleton();
-    let mut steam = steam.bind_mut();
-    call(steam.api_mut())
+    match singleton::ours() {
+        Some(mut steam) => call(steam.bind_mut().api_mut()),
+        None => call(None),
+    }
 }
 
 /// A new view of the networking sockets, for one peer: initialized Steam's, or local mode's

@@ -23,13 +23,21 @@ unsafe impl ExtensionLibrary for SteamMultiplayerPeerLibrary {
             InitStage::Scene => {
                 log_bridge::install();
                 settings::register();
+                steam::singleton::register();
             }
             // Also reached when the editor loads us mid-session, on a project's first scan.
             InitStage::MainLoop => {
                 editor_docs_race::schedule();
-                steam::initialize_on_startup_deferred();
+                steam::singleton::report_other_integrations();
+                steam::initialize_on_startup();
             }
             _ => {}
+        }
+    }
+
+    fn on_stage_deinit(stage: InitStage) {
+        if stage == InitStage::Scene {
+            steam::singleton::unregister();
         }
     }
 }

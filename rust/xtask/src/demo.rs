@@ -20,7 +20,7 @@ pub fn run() -> Result<()> {
 /// The scripted session, headless: prints what each instance saw.
 pub fn run_headless(godot: &Godot, addon: &Path) -> Result<()> {
     let project = workspace_root().join("demo_project");
-    e2e::import_project(godot, addon, &project)?;
+    e2e::import_project(godot, addon, &project, &[])?;
     let host = steam_id_of(1).0.to_string();
     let scenario = Scenario {
         name: "demo",
@@ -45,6 +45,8 @@ pub fn run_headless(godot: &Godot, addon: &Path) -> Result<()> {
         env: Vec::new(),
         port_base: 29_800,
         timeout: Duration::from_secs(60),
+        allowed_errors: Vec::new(),
+        required: Vec::new(),
     };
     e2e::run_showing(godot, &scenario)
 }

@@ -58,22 +58,70 @@ pub struct Scenario {
     pub port_base: u16,
     /// How long the whole scenario may take.
     pub timeout: Duration,
+    /// Errors the scenario causes on purpose before its scripts can announce them.
+    pub allowed_errors: Vec<&'static str>,
+    /// Text the output must contain somewhere.
+    pub required: Vec<&'static str>,
 }
 
 /// Copies the addon into the test project, and proves the editor loads it: the headless
 /// editor imports the project, registers our classes and exits cleanly.
 pub fn prepare_project(godot: &Godot, addon: &Path) -> Result<PathBuf> {
     let project = workspace_root().join("tests/godot");
-    import_project(godot, addon, &project)?;
+    import_project(godot, addon, &project, &[])?;
     println!("xtask: the headless editor imported the project and loaded the addon");
     Ok(project)
+}
+
+/// Errors Godot prints when two extensions register the same class, and ours about it.
+pub const CONFLICT_ERRORS: [&str; 5] = [
+    "another Steam integration",
+    "appears to be already registered",
+    "for unexisting class",
+    "Attempt to unregister unexisting extension class",
+    "already exists in ClassDB",
+];
+
+/// A project with the addon and a stand-in for GodotSteam (`tests/fixtures/other_steam`),
+/// imported by the headless editor, which must report the conflict and not crash.
+pub fn prepare_conflict_project(godot: &Godot, addon: &Path) -> Result<PathBuf> {
+    crate::run(crate::cargo().args(["build", "--package", "other_steam_fixture"]))?;
+    let root = workspace_root();
+    let project = root.join("tests/godot_conflict");
+    let extension = if cfg!(target_os = "macos") {
+        "dylib"
+    } else {
+        "so"
+    };
+    let library = format!("libother_steam_fixture.{extension}");
+    let target = project.join("addons/godotsteam").join(&library);
+    std::fs::copy(root.join("target/debug").join(&library), target)?;
+    import_project(godot, addon, &project, &CONFLICT_ERRORS)?;
+    Ok(project)
+}
+
+/// Rewrites the project's extension list so that Godot loads this addon before the others,
+/// as it does for a game whose other integration's folder sorts after ours.
+pub fn load_our_extension_first(project: &Path) -> Result<()> {
+    let list = project.join(".godot/extension_list.cfg");
+    let text = std::fs::read_to_string(&list)?;
+    let (mut ours, others): (Vec<&str>, Vec<&str>) = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .partition(|line| line.contains("steam_multiplayer_peer"));
+    if ours.is_empty() || others.is_empty() {
+        return Err(format!("unexpected extension list {}:\n{text}", list.display()).into());
+    }
+    ours.extend(others);
+    std::fs::write(&list, ours.join("\n") + "\n")?;
+    Ok(())
 }
 
 /// Installs the addon into `project` and has the headless editor open it twice, from scratch:
 /// the first time the editor discovers the addon during its scan and loads it mid-session (the
 /// path a user takes after copying the addon in), the second time it loads it at startup.
 /// Either failing, printing an error, or not loading the extension is an error.
-pub fn import_project(godot: &Godot, addon: &Path, project: &Path) -> Result<()> {
+pub fn import_project(godot: &Godot, addon: &Path, project: &Path, allowed: &[&str]) -> Result<()> {
     addon::install_into(addon, project)?;
     let _ = std::fs::remove_dir_all(project.join(".godot"));
     for pass in ["first import", "reopening"] {
@@ -89,7 +137,7 @@ pub fn import_project(godot: &Godot, addon: &Path, project: &Path) -> Result<()>
         );
         let problem = if !output.status.success() {
             Some(format!("exited with {}", output.status))
-        } else if let Some(line) = text.lines().find(|l| judge(l, &[]).is_some()) {
+        } else if let Some(line) = text.lines().find(|l| judge(l, allowed).is_some()) {
             Some(format!("printed {line:?}"))
         } else if !text.contains("Initialize godot-rust") {
             Some("did not load the extension".to_owned())
@@ -212,6 +260,11 @@ fn watch(godot: &Godot, scenario: &Scenario, show: bool) -> Result<()> {
             ));
         }
     }
+    for text in &scenario.required {
+        if !log.iter().any(|line| line.contains(text)) {
+            problems.push(format!("the output never said {text:?}"));
+        }
+    }
     if problems.is_empty() {
         let checks = log.iter().filter(|l| l.contains("CHECK ok")).count();
         println!("xtask: scenario {} passed ({checks} checks)", scenario.name);
@@ -228,7 +281,7 @@ fn watch(godot: &Godot, scenario: &Scenario, show: bool) -> Result<()> {
 }
 
 /// What is wrong with one line of output, if anything.
-fn judge(line: &str, allowed_errors: &[String]) -> Option<String> {
+fn judge(line: &str, allowed_errors: &[impl AsRef<str>]) -> Option<String> {
     let trimmed = line.trim();
     if trimmed.starts_with("FAIL:") {
         return Some(trimmed.to_owned());
@@ -242,7 +295,7 @@ fn judge(line: &str, allowed_errors: &[String]) -> Option<String> {
     if is_error
         && !allowed_errors
             .iter()
-            .any(|allowed| trimmed.contains(allowed.as_str()))
+            .any(|allowed| trimmed.contains(allowed.as_ref()))
     {
         return Some(format!("unexpected error: {trimmed}"));
     }
@@ -285,7 +338,11 @@ fn start(
     Ok(Running {
         child,
         open_streams: 2,
-        allowed_errors: Vec::new(),
+        allowed_errors: scenario
+            .allowed_errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect(),
         killed: false,
     })
 }
@@ -308,17 +365,18 @@ mod tests {
 
     #[test]
     fn judges_lines() {
-        assert!(judge("SCRIPT ERROR: Invalid call.", &[]).is_some());
-        assert!(judge("FAIL: reliable order", &[]).is_some());
-        assert!(judge("ERROR: Steam: oops", &[]).is_some());
+        const NONE: [&str; 0] = [];
+        assert!(judge("SCRIPT ERROR: Invalid call.", &NONE).is_some());
+        assert!(judge("FAIL: reliable order", &NONE).is_some());
+        assert!(judge("ERROR: Steam: oops", &NONE).is_some());
         assert!(
             judge(
                 "ERROR: SteamMultiplayerPeer.put_packet: invalid target peer 9",
-                &["invalid target peer".into()]
+                &["invalid target peer"]
             )
             .is_none()
         );
-        assert!(judge("WARNING: Steam: the host refuses new connections", &[]).is_none());
-        assert!(judge("CHECK ok: everything", &[]).is_none());
+        assert!(judge("WARNING: Steam: the host refuses new connections", &NONE).is_none());
+        assert!(judge("CHECK ok: everything", &NONE).is_none());
     }
 }

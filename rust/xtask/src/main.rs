@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use scenarios::LoadedFirst;
+
 /// Any failure, with a message for people.
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -65,6 +67,17 @@ fn test(args: &[String]) -> Result<()> {
         e2e::prepare_project(&godot, &addon)
     })?;
     let mut failures = Vec::new();
+    if only.is_empty() || only.contains(&"conflict") {
+        let checked = step("another Steam integration loaded too", || {
+            let conflict = e2e::prepare_conflict_project(&godot, &addon)?;
+            e2e::run(&godot, &scenarios::conflict(&conflict, LoadedFirst::Other))?;
+            e2e::load_our_extension_first(&conflict)?;
+            e2e::run(&godot, &scenarios::conflict(&conflict, LoadedFirst::Ours))
+        });
+        if let Err(err) = checked {
+            failures.push(format!("conflict: {err}"));
+        }
+    }
     for scenario in scenarios::all(&project) {
         if !only.is_empty() && !only.contains(&scenario.name) {
             continue;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use smp_transport::local::steam_id_of;
 
-use crate::e2e::{Process, Scenario};
+use crate::e2e::{CONFLICT_ERRORS, Process, Scenario};
 
 /// Mild faults for every scenario, so that each mode's guarantee is checked for real.
 fn faults() -> Vec<(&'static str, String)> {
@@ -50,6 +50,39 @@ fn client(scenario: &str, name: &'static str, user: u32, extra: &[(&str, String)
     }
 }
 
+/// Which integration a conflict scenario loads first, and so expects to own `Steam`.
+#[derive(Clone, Copy)]
+pub enum LoadedFirst {
+    /// The other integration (`addons/godotsteam` sorts first, as GodotSteam's folder does).
+    Other,
+    /// This addon.
+    Ours,
+}
+
+/// A game with this addon and another Steam integration: the conflict is reported whichever
+/// loads first, `Steam.*` goes to the first, the peer still works in local mode, and nothing
+/// crashes.
+pub fn conflict(project: &Path, first: LoadedFirst) -> Scenario {
+    let (name, winner) = match first {
+        LoadedFirst::Other => ("conflict", "other"),
+        LoadedFirst::Ours => ("conflict_reversed", "ours"),
+    };
+    Scenario {
+        name,
+        project: project.to_owned(),
+        script: "res://check.gd",
+        processes: vec![Process {
+            args: vec![format!("--expect-winner={winner}")],
+            ..host(name, &[], None)
+        }],
+        env: Vec::new(),
+        port_base: 30_100,
+        timeout: Duration::from_secs(30),
+        allowed_errors: CONFLICT_ERRORS.to_vec(),
+        required: vec!["another Steam integration"],
+    }
+}
+
 /// Every scenario, run in this order.
 pub fn all(project: &Path) -> Vec<Scenario> {
     let scenario = |name, processes, port_base, seconds| Scenario {
@@ -60,6 +93,8 @@ pub fn all(project: &Path) -> Vec<Scenario> {
         env: faults(),
         port_base,
         timeout: Duration::from_secs(seconds),
+        allowed_errors: Vec::new(),
+        required: Vec::new(),
     };
     let host_id = || ("host", steam(1));
     vec![

@@ -9,6 +9,7 @@
 
 mod matchmaking;
 mod networking;
+pub mod singleton;
 
 use godot::classes::{Engine, SceneTree};
 use godot::prelude::*;
@@ -24,7 +25,7 @@ use crate::{backend, settings};
 /// instances on one machine share lobbies and talk over loopback. Otherwise it runs on the
 /// Steam client.
 #[derive(GodotClass)]
-#[class(init, singleton)]
+#[class(tool, init, base = Object)]
 pub struct Steam {
     base: Base<Object>,
     api: Option<Box<dyn SteamApi>>,
@@ -174,6 +175,12 @@ impl Steam {
         self.api = None;
     }
 
+    /// `true` when this process plays in local mode (`STEAM_LOCAL_USER` is set), without Steam.
+    #[func(rename = isLocalMode)]
+    fn is_local_mode(&self) -> bool {
+        matches!(backend::local_identity(), Ok(Some(_)))
+    }
+
     /// The local user's Steam id, or 0 before initialization.
     #[func(rename = getSteamID)]
     fn get_steam_id(&mut self) -> i64 {
@@ -254,9 +261,13 @@ impl Steam {
             .get_main_loop()
             .and_then(|l| l.try_cast::<SceneTree>().ok())
         else {
-            godot_warn!(
-                "Steam: embedded callbacks need a SceneTree; call Steam.run_callbacks() yourself"
-            );
+            // Too early (initialized on startup): hook the frames once the tree exists.
+            Callable::from_fn("smp_embed_steam_callbacks", move |_| {
+                if let Some(mut steam) = singleton::ours() {
+                    steam.bind_mut().set_embedded(embedded);
+                }
+            })
+            .call_deferred(&[]);
             return;
         };
         let callable = Callable::from_object_method(&self.to_gd(), "run_callbacks");
@@ -274,18 +285,18 @@ impl Steam {
     }
 }
 
-/// Initializes Steam on the game's first frame when the project asks for it (not in the editor).
-pub fn initialize_on_startup_deferred() {
+/// Initializes Steam as the game starts, before any script runs, when the project asks for it
+/// (not in the editor).
+pub fn initialize_on_startup() {
     if Engine::singleton().is_editor_hint() || !settings::initialize_on_startup() {
         return;
     }
-    Callable::from_fn("smp_initialize_steam", |_| {
-        Steam::singleton()
+    if let Some(mut steam) = singleton::ours() {
+        steam
             .bind_mut()
             .steam_init_ex(0, settings::embed_callbacks());
-        log_bridge::flush();
-    })
-    .call_deferred(&[]);
+    }
+    log_bridge::flush();
 }
 
 /// The GodotSteam signal for an event, and its arguments.
