@@ -16,8 +16,9 @@ var walking := false
 
 
 func _ready() -> void:
-	var steam := Steam.steamInitEx()
-	say("Steam: %s I am %s (%d)." % [steam.verbal, Steam.getPersonaName(), Steam.getSteamID()])
+	# The project initializes Steam on startup, with embedded callbacks.
+	var steam := Steam.get_steam_init_result()
+	say("Steam: %s I am %s (%d)." % [steam.get("verbal", "not initialized"), Steam.getPersonaName(), Steam.getSteamID()])
 	multiplayer.peer_connected.connect(_on_peer_connected)
 	multiplayer.peer_disconnected.connect(_on_peer_disconnected)
 	multiplayer.connected_to_server.connect(_on_connected_to_server)

@@ -14,6 +14,8 @@ var go := false
 
 func run() -> void:
 	multiplayer.server_disconnected.connect(func(): server_gone = true)
+	# Only for getPersonaName: the peer itself needs no initialized Steam in local mode.
+	check(Steam.steamInitEx().status == Steam.STEAM_API_INIT_RESULT_OK, "steamInitEx")
 	if args.role == "host":
 		check(peer.create_host(0) == OK, "create_host")
 		multiplayer.multiplayer_peer = peer

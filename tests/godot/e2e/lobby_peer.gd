@@ -1,7 +1,8 @@
 extends "res://e2e/rpc_scenario.gd"
 ## SteamMultiplayerPeer started from a lobby: the owner hosts with host_with_lobby, members join
 ## with connect_to_lobby and form a full mesh; a late joiner meshes with everyone; a member
-## who leaves the lobby is dropped by all; a stranger outside the lobby is refused.
+## who leaves the lobby is dropped by all; a stranger outside the lobby is refused. Callbacks
+## are embedded: no one calls Steam.run_callbacks().
 
 const LOBBY_NAME := "Peer lobby"
 
@@ -13,14 +14,11 @@ var joined_response := 0
 var chats: Array = []  # [sender peer id, text]
 
 
-func _process(_delta: float) -> void:
-	Steam.run_callbacks()
-
-
 func run() -> void:
 	record_events()
-	var init: Dictionary = Steam.steamInitEx()
-	check(init.status == Steam.STEAM_API_INIT_RESULT_OK, "steamInitEx")
+	# Embedded callbacks: nobody here calls Steam.run_callbacks().
+	var init: Dictionary = Steam.steamInitEx(0, true)
+	check(init.status == Steam.STEAM_API_INIT_RESULT_OK, "steamInitEx with embedded callbacks")
 	Steam.lobby_created.connect(func(_connect: int, lobby: int): lobby_id = lobby)
 	Steam.lobby_match_list.connect(func(lobbies: Array): found = lobbies; listed = true)
 	Steam.lobby_joined.connect(func(lobby: int, _permissions: int, _locked: bool, response: int): joined_response = response; lobby_id = lobby)
@@ -38,7 +36,7 @@ func run_host() -> void:
 	expect_error("Steam is not initialized")
 	Steam.steamShutdown()
 	check(outsider.host_with_lobby(1) == ERR_CANT_CREATE, "host_with_lobby before steamInit: ERR_CANT_CREATE")
-	Steam.steamInitEx()
+	Steam.steamInitEx(0, true)
 	Steam.createLobby(Steam.LOBBY_TYPE_PUBLIC, 8)
 	if not await wait_until(func(): return lobby_id != 0, 10.0, "lobby_created"):
 		return
