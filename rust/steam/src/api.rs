@@ -22,6 +22,10 @@ pub trait SteamApi {
     fn logged_on(&self) -> bool;
     /// The local user's persona name.
     fn persona_name(&self) -> String;
+    /// True when the local user owns the running app (`BIsSubscribed`).
+    fn is_subscribed(&self) -> bool;
+    /// True when Steam runs on a Steam Deck.
+    fn is_running_on_steam_deck(&self) -> bool;
     /// Another user's persona name, "" while unknown.
     fn friend_persona_name(&mut self, user: SteamId) -> String;
     /// Opens the overlay's invite dialog for `lobby`.

@@ -238,6 +238,11 @@ pub struct LobbyFilter {
     pub strings: Vec<(String, String, LobbyComparison)>,
     /// Lobby data `key`, read as a number, compared to a number.
     pub numbers: Vec<(String, i64, LobbyComparison)>,
+    /// Sorts by how close lobby data `key`, read as a number, is to a number; the first
+    /// added sorts first.
+    pub near: Vec<(String, i64)>,
+    /// Only lobbies with at least this many free member slots.
+    pub slots_available: Option<u32>,
     /// How far to search.
     pub distance: Option<LobbyDistanceFilter>,
     /// At most this many results.

@@ -267,19 +267,22 @@ fn lobby_lists_honour_the_filters() {
             e.iter()
                 .any(|e| matches!(e, SteamEvent::LobbyMatchList { .. }))
         });
-        let Some(SteamEvent::LobbyMatchList { mut lobbies }) = events
+        let Some(SteamEvent::LobbyMatchList { lobbies }) = events
             .into_iter()
             .find(|e| matches!(e, SteamEvent::LobbyMatchList { .. }))
         else {
             unreachable!()
         };
+        lobbies
+    };
+    let sorted = |mut lobbies: Vec<LobbyId>| {
         lobbies.sort();
         lobbies
     };
     let mut all = lobbies.clone();
     all.sort();
     assert_eq!(
-        list(&mut users, LobbyFilter::default()),
+        sorted(list(&mut users, LobbyFilter::default())),
         all,
         "public ones, not the invisible one"
     );
@@ -290,7 +293,7 @@ fn lobby_lists_honour_the_filters() {
     };
     let mut expected = vec![lobbies[0], lobbies[1]];
     expected.sort();
-    assert_eq!(list(&mut users, ctf.clone()), expected);
+    assert_eq!(sorted(list(&mut users, ctf.clone())), expected);
     let hard_ctf = LobbyFilter {
         numbers: vec![("level".into(), 10, LobbyComparison::GreaterThan)],
         ..ctf
@@ -301,6 +304,36 @@ fn lobby_lists_honour_the_filters() {
         ..Default::default()
     };
     assert_eq!(list(&mut users, one).len(), 1);
+    let near_19 = LobbyFilter {
+        near: vec![("level".into(), 19)],
+        ..Default::default()
+    };
+    assert_eq!(
+        list(&mut users, near_19)[2],
+        lobbies[0],
+        "level 5 is farthest"
+    );
+    let near_6 = LobbyFilter {
+        near: vec![("level".into(), 6)],
+        ..Default::default()
+    };
+    assert_eq!(
+        list(&mut users, near_6)[0],
+        lobbies[0],
+        "level 5 is nearest"
+    );
+    assert_eq!(join(&mut users, 3, lobbies[1]), 1, "joined");
+    let three_free = LobbyFilter {
+        slots_available: Some(3),
+        ..Default::default()
+    };
+    let mut with_room = vec![lobbies[0], lobbies[2]];
+    with_room.sort();
+    assert_eq!(
+        sorted(list(&mut users, three_free)),
+        with_room,
+        "the lobby we joined has 2 free slots of 4"
+    );
 }
 
 #[test]

@@ -24,6 +24,9 @@ func _process(_delta: float) -> void:
 func run() -> void:
 	var init: Dictionary = Steam.steamInitEx()
 	check(init.status == Steam.STEAM_API_INIT_RESULT_OK, "steamInitEx in local mode: %s" % init.verbal)
+	# As GodotSteam's initialization tutorial checks.
+	check(Steam.isSubscribed(), "isSubscribed in local mode")
+	check(not Steam.isSteamRunningOnSteamDeck(), "no Steam Deck in local mode")
 	Steam.lobby_created.connect(_on_lobby_created)
 	Steam.lobby_match_list.connect(func(lobbies: Array): found = lobbies; listed = true)
 	Steam.lobby_joined.connect(func(lobby: int, _permissions: int, _locked: bool, response: int): joined_response = response; lobby_id = lobby)
@@ -87,6 +90,8 @@ func run_a() -> void:
 	Steam.addRequestLobbyListStringFilter("mode", "coop", Steam.LOBBY_COMPARISON_EQUAL)
 	Steam.addRequestLobbyListNumericalFilter("level", 5, Steam.LOBBY_COMPARISON_GREATER_THAN)
 	Steam.addRequestLobbyListResultCountFilter(10)
+	Steam.addRequestLobbyListFilterSlotsAvailable(1)
+	Steam.addRequestLobbyListNearValueFilter("level", 7)
 	var lobbies: Array = await list_lobbies()
 	var lobby := 0
 	for candidate in lobbies:

@@ -319,6 +319,25 @@ impl Steam {
         }
     }
 
+    /// Sorts the next list by how close lobby data `key_to_match`, read as a number, is to
+    /// `value_to_be_close_to`; filters added first sort first.
+    #[func(rename = addRequestLobbyListNearValueFilter)]
+    fn add_request_lobby_list_near_value_filter(
+        &mut self,
+        key_to_match: GString,
+        value_to_be_close_to: i64,
+    ) {
+        self.filter
+            .near
+            .push((key_to_match.to_string(), value_to_be_close_to));
+    }
+
+    /// The next list keeps lobbies with at least `slots_available` free member slots.
+    #[func(rename = addRequestLobbyListFilterSlotsAvailable)]
+    fn add_request_lobby_list_filter_slots_available(&mut self, slots_available: i64) {
+        self.filter.slots_available = Some(u32::try_from(slots_available).unwrap_or(0));
+    }
+
     /// How far the next list searches; local mode sees every instance whatever the distance.
     #[func(rename = addRequestLobbyListDistanceFilter)]
     fn add_request_lobby_list_distance_filter(&mut self, distance_filter: i64) {

@@ -181,6 +181,20 @@ impl Steam {
         matches!(backend::local_identity(), Ok(Some(_)))
     }
 
+    /// `true` when the local user owns this app (always, in local mode).
+    #[func(rename = isSubscribed)]
+    fn is_subscribed(&mut self) -> bool {
+        self.with_api("isSubscribed", false, |api| api.is_subscribed())
+    }
+
+    /// `true` when Steam runs on a Steam Deck (never, in local mode).
+    #[func(rename = isSteamRunningOnSteamDeck)]
+    fn is_steam_running_on_steam_deck(&mut self) -> bool {
+        self.with_api("isSteamRunningOnSteamDeck", false, |api| {
+            api.is_running_on_steam_deck()
+        })
+    }
+
     /// The local user's Steam id, or 0 before initialization.
     #[func(rename = getSteamID)]
     fn get_steam_id(&mut self) -> i64 {

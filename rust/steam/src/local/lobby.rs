@@ -190,6 +190,13 @@ impl Lobby {
         if self.kind != LobbyType::Public || !self.joinable {
             return false;
         }
+        let free = (self.limit as usize).saturating_sub(self.members.len());
+        if filter
+            .slots_available
+            .is_some_and(|slots| free < slots as usize)
+        {
+            return false;
+        }
         let value = |key: &str| self.data.get(key).map_or("", String::as_str);
         filter
             .strings
@@ -201,6 +208,14 @@ impl Lobby {
                     .parse::<i64>()
                     .is_ok_and(|have| cmp.holds(have, *wanted))
             })
+    }
+
+    /// How far lobby data `key`, read as a number, is from `value`; unreadable is farthest.
+    pub fn distance_from(&self, key: &str, value: i64) -> u64 {
+        self.data
+            .get(key)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .map_or(u64::MAX, |have| have.abs_diff(value))
     }
 
     /// The stored form.

@@ -324,6 +324,14 @@ impl LocalSteam {
                 found.push(state);
             }
         }
+        // Stable: lobbies equally near keep the store's order.
+        found.sort_by_cached_key(|lobby| {
+            filter
+                .near
+                .iter()
+                .map(|(key, value)| lobby.distance_from(key, *value))
+                .collect::<Vec<_>>()
+        });
         found.truncate(filter.max_results.map_or(usize::MAX, |n| n as usize));
         let lobbies = found.iter().map(|l| l.id).collect();
         for state in found {
@@ -361,6 +369,14 @@ impl SteamApi for LocalSteam {
 
     fn persona_name(&self) -> String {
         self.identity.name.clone()
+    }
+
+    fn is_subscribed(&self) -> bool {
+        true
+    }
+
+    fn is_running_on_steam_deck(&self) -> bool {
+        false
     }
 
     fn friend_persona_name(&mut self, user: SteamId) -> String {

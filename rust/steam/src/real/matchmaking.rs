@@ -262,6 +262,30 @@ impl Matchmaking {
                 );
             }
         }
+        for (key, value) in &filter.near {
+            let number = numeric_filter_value(*value).unwrap_or_else(|saturated| {
+                warn!(
+                    "addRequestLobbyListNearValueFilter: {value} does not fit Steam's 32-bit numbers; using {saturated}"
+                );
+                saturated
+            });
+            let key = c_string("addRequestLobbyListNearValueFilter key", key);
+            unsafe {
+                sys::SteamAPI_ISteamMatchmaking_AddRequestLobbyListNearValueFilter(
+                    self.mm,
+                    key.as_ptr(),
+                    number,
+                );
+            }
+        }
+        if let Some(slots) = filter.slots_available {
+            unsafe {
+                sys::SteamAPI_ISteamMatchmaking_AddRequestLobbyListFilterSlotsAvailable(
+                    self.mm,
+                    saturate_c_int(slots),
+                );
+            }
+        }
         if let Some(distance) = filter.distance {
             unsafe {
                 sys::SteamAPI_ISteamMatchmaking_AddRequestLobbyListDistanceFilter(

@@ -208,6 +208,14 @@ impl SteamApi for RealSteam {
         self.user.persona_name()
     }
 
+    fn is_subscribed(&self) -> bool {
+        self.user.is_subscribed()
+    }
+
+    fn is_running_on_steam_deck(&self) -> bool {
+        self.user.is_running_on_steam_deck()
+    }
+
     fn friend_persona_name(&mut self, user: SteamId) -> String {
         self.user.friend_persona_name(user)
     }

@@ -1,16 +1,21 @@
-//! The local user (`ISteamUser`) and friends (`ISteamFriends`).
+//! The local user (`ISteamUser`), friends (`ISteamFriends`), and what `ISteamApps` and
+//! `ISteamUtils` say of the app and the machine.
 
 use steamworks::{Client, sys};
 
 use super::owned_str;
 use crate::types::{LobbyId, SteamId};
 
-/// `ISteamUser` and `ISteamFriends`, through the flat API.
+/// `ISteamUser`, `ISteamFriends`, `ISteamApps` and `ISteamUtils`, through the flat API.
 pub struct User {
     /// Valid while `_client` keeps Steam initialized.
     user: *mut sys::ISteamUser,
     /// Valid while `_client` keeps Steam initialized.
     friends: *mut sys::ISteamFriends,
+    /// Valid while `_client` keeps Steam initialized.
+    apps: *mut sys::ISteamApps,
+    /// Valid while `_client` keeps Steam initialized.
+    utils: *mut sys::ISteamUtils,
     _client: Client,
 }
 
@@ -18,15 +23,20 @@ impl User {
     /// The interfaces of an initialized `client`; `None` if Steam does not provide them.
     pub fn new(client: &Client) -> Option<Self> {
         // SAFETY: Steam is initialized (we hold a client), which is all the accessors need.
-        let (user, friends) = unsafe {
+        let (user, friends, apps, utils) = unsafe {
             (
                 sys::SteamAPI_SteamUser_v023(),
                 sys::SteamAPI_SteamFriends_v018(),
+                sys::SteamAPI_SteamApps_v009(),
+                sys::SteamAPI_SteamUtils_v010(),
             )
         };
-        (!user.is_null() && !friends.is_null()).then(|| User {
+        let all = !user.is_null() && !friends.is_null() && !apps.is_null() && !utils.is_null();
+        all.then(|| User {
             user,
             friends,
+            apps,
+            utils,
             _client: client.clone(),
         })
     }
@@ -40,6 +50,16 @@ impl User {
     /// `BLoggedOn`.
     pub fn logged_on(&self) -> bool {
         unsafe { sys::SteamAPI_ISteamUser_BLoggedOn(self.user) }
+    }
+
+    /// `ISteamApps::BIsSubscribed`.
+    pub fn is_subscribed(&self) -> bool {
+        unsafe { sys::SteamAPI_ISteamApps_BIsSubscribed(self.apps) }
+    }
+
+    /// `ISteamUtils::IsSteamRunningOnSteamDeck`.
+    pub fn is_running_on_steam_deck(&self) -> bool {
+        unsafe { sys::SteamAPI_ISteamUtils_IsSteamRunningOnSteamDeck(self.utils) }
     }
 
     /// `GetPersonaName`.
