@@ -15,6 +15,6 @@ pub mod sockets;
 
 pub use fault::FaultConfig;
 pub use sockets::{
-    ConnectionInfo, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, SocketError,
-    Sockets, StatusChange,
+    ConnectionInfo, ConnectionQuality, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags,
+    SocketError, Sockets, StatusChange,
 };

@@ -117,6 +117,39 @@ pub struct ConnectionInfo {
     pub end_debug: String,
 }
 
+/// How a connection is doing now (`SteamNetConnectionRealTimeStatus_t`, and whether its
+/// route goes through Valve's relays). Rates are over the last second or so.
+#[derive(Clone, Copy, PartialEq, Debug, Default)]
+pub struct ConnectionQuality {
+    /// Round-trip time in milliseconds; -1 until measured.
+    pub ping_ms: i32,
+    /// Fraction (0 to 1) of the remote's packets that reached us intact and in order; -1
+    /// until measured.
+    pub quality_local: f32,
+    /// The same fraction for our packets, as the remote measures it; -1 until known.
+    pub quality_remote: f32,
+    /// Packets per second we send.
+    pub out_packets_per_sec: f32,
+    /// Bytes per second we send.
+    pub out_bytes_per_sec: f32,
+    /// Packets per second we receive.
+    pub in_packets_per_sec: f32,
+    /// Bytes per second we receive.
+    pub in_bytes_per_sec: f32,
+    /// The rate, in bytes per second, the transport believes it can send at.
+    pub send_rate_bytes_per_sec: i32,
+    /// Bytes of unreliable messages not yet put on the wire.
+    pub pending_unreliable: i32,
+    /// Bytes of reliable messages not yet put on the wire (or due again).
+    pub pending_reliable: i32,
+    /// Bytes of reliable messages on the wire and not yet acknowledged.
+    pub sent_unacked_reliable: i32,
+    /// How long a message sent now would wait before going out, in microseconds.
+    pub queue_time_usec: i64,
+    /// True when the route goes through Valve's relays rather than directly.
+    pub relayed: bool,
+}
+
 /// A transport call that failed.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum SocketError {
@@ -201,6 +234,15 @@ pub trait Sockets {
 
     /// What is known about a connection.
     fn connection_info(&self, conn: ConnectionId) -> Option<ConnectionInfo>;
+
+    /// How a connected connection is doing (`GetConnectionRealTimeStatus`).
+    fn quality(&self, conn: ConnectionId) -> Option<ConnectionQuality>;
+
+    /// Lets only `remotes` reach this view's listen sockets (`None`: anyone). Connection
+    /// requests from others still arrive where the transport learns of them only as requests
+    /// (the caller rejects them then); a transport with an earlier gate (the legacy P2P
+    /// API's sessions) keeps them out before that.
+    fn admit_only(&mut self, remotes: Option<&[SteamId]>);
 
     /// Moves data and fires timers; call once per frame (Steam's callbacks and service thread).
     fn pump(&mut self, now: Instant);

@@ -27,14 +27,21 @@ struct Memory {
     net: MemoryNetwork,
     pumps: HashMap<u32, EmulatedSockets<MemoryWire>>,
     now: Instant,
+    faults: FaultConfig,
 }
 
 impl Memory {
     fn new() -> Self {
+        Self::with_faults(FaultConfig::default())
+    }
+
+    /// Every user receives with `faults`.
+    fn with_faults(faults: FaultConfig) -> Self {
         Memory {
             net: MemoryNetwork::new(),
             pumps: HashMap::new(),
             now: Instant::now(),
+            faults,
         }
     }
 }
@@ -45,7 +52,7 @@ impl Net for Memory {
     fn sockets(&mut self, user: u32) -> Box<dyn Sockets> {
         let id = SteamId::individual(user);
         if !self.pumps.contains_key(&user) {
-            self.net.add_user(id, FaultConfig::default());
+            self.net.add_user(id, self.faults);
             self.pumps.insert(user, self.net.sockets(id));
         }
         Box::new(self.net.sockets(id))
@@ -381,6 +388,32 @@ fn reliable_data_sent_while_connecting_waits<N: Net>(net: &mut N) {
     );
 }
 
+fn quality_is_measured<N: Net>(net: &mut N) {
+    let (mut host, on_host, mut client, on_client) = connected(net);
+    assert!(host.quality(ConnectionId(999)).is_none());
+    let mut received = Vec::new();
+    for n in 0..1500 {
+        client
+            .send(on_client, 0, SendFlags::UNRELIABLE, [&[7; 100], b""])
+            .unwrap();
+        net.step();
+        host.receive(&mut received, usize::MAX);
+        if n > 1100 && host.quality(on_host).unwrap().ping_ms >= 0 {
+            break;
+        }
+    }
+    let on_host = host.quality(on_host).unwrap();
+    let on_client = client.quality(on_client).unwrap();
+    assert!(
+        on_host.ping_ms >= 0 && on_client.ping_ms >= 0,
+        "{on_host:?}"
+    );
+    assert!(on_host.in_packets_per_sec > 500.0, "{on_host:?}");
+    assert!(on_client.out_bytes_per_sec > 50_000.0, "{on_client:?}");
+    assert_eq!(on_host.quality_local, 1.0, "nothing is lost without faults");
+    assert!(!on_host.relayed);
+}
+
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod memory {
@@ -403,7 +436,40 @@ contract!(
     views_see_only_their_own,
     a_lingering_close_delivers_everything_first,
     reliable_data_sent_while_connecting_waits,
+    quality_is_measured,
 );
+
+#[test]
+fn memory_ping_and_loss_show_the_faults() {
+    let mut net = Memory::with_faults(FaultConfig {
+        loss_percent: 20.0,
+        lag: Duration::from_millis(40),
+        seed: Some(5),
+        ..FaultConfig::default()
+    });
+    let (mut host, on_host, mut client, on_client) = connected(&mut net);
+    let mut received = Vec::new();
+    for _ in 0..3000 {
+        client
+            .send(on_client, 0, SendFlags::UNRELIABLE, [b"x", b""])
+            .unwrap();
+        net.step();
+        host.receive(&mut received, usize::MAX);
+    }
+    let host_view = host.quality(on_host).unwrap();
+    let client_view = client.quality(on_client).unwrap();
+    // Each side adds 40 ms to what it receives; probes are lost too, so the last measured
+    // ping may be a second old, but both directions' lag is in it.
+    assert!((80..120).contains(&client_view.ping_ms), "{client_view:?}");
+    assert!(
+        (0.7..0.9).contains(&host_view.quality_local),
+        "about 20% lost: {host_view:?}"
+    );
+    assert!(
+        (0.7..0.9).contains(&client_view.quality_remote),
+        "the client learns what the host measures (a window late): {client_view:?}"
+    );
+}
 
 #[test]
 fn memory_a_vanished_user_is_a_problem_detected_locally() {

@@ -52,6 +52,15 @@ struct LinkClock {
     floor: Option<Instant>,
 }
 
+/// What the network did with the packets of one wire event.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Delivery {
+    /// Packets that got through.
+    pub delivered: u64,
+    /// Packets lost on the way (for reliable messages, the copies that had to be resent).
+    pub lost: u64,
+}
+
 /// Delays, drops and duplicates wire events according to a [`FaultConfig`].
 pub struct Conditioner {
     config: FaultConfig,
@@ -80,10 +89,16 @@ impl Conditioner {
     }
 
     /// Takes an event off the wire; it comes back out of [`Self::release`] when due, if at all.
-    pub fn admit(&mut self, event: WireEvent, now: Instant, out: &mut Vec<WireEvent>) {
+    /// Returns how many packets of it the network delivered and how many it lost (a reliable
+    /// message's retransmissions count as lost packets, as Steam counts them).
+    pub fn admit(&mut self, event: WireEvent, now: Instant, out: &mut Vec<WireEvent>) -> Delivery {
+        let delivered = Delivery {
+            delivered: 1,
+            lost: 0,
+        };
         if !self.config.is_active() {
             out.push(event);
-            return;
+            return delivered;
         }
         let link = event.link();
         let lag = self.config.lag;
@@ -97,7 +112,10 @@ impl Conditioner {
                 let fragments = data.len().div_ceil(FRAGMENT).max(1) as i32;
                 let survives = (1.0 - self.config.loss_percent / 100.0).powi(fragments);
                 if self.rng.next_f64() >= survives {
-                    return;
+                    return Delivery {
+                        delivered: 0,
+                        lost: 1,
+                    };
                 }
                 let mut delay = lag + jitter;
                 if self.rng.chance(self.config.reorder_percent) {
@@ -109,6 +127,7 @@ impl Conditioner {
                     self.schedule(later(now + again, floor), event.clone());
                 }
                 self.schedule(later(now + delay, floor), event);
+                delivered
             }
             WireEvent::Message { lane, .. } => {
                 let lane = *lane;
@@ -125,6 +144,10 @@ impl Conditioner {
                 );
                 clock.lanes.insert(lane, at);
                 self.schedule(at, event);
+                Delivery {
+                    delivered: 1,
+                    lost: retransmits.into(),
+                }
             }
             _ => {
                 let ends = matches!(event, WireEvent::Closed { .. } | WireEvent::Lost { .. });
@@ -139,6 +162,7 @@ impl Conditioner {
                     self.clocks.remove(&link);
                 }
                 self.schedule(at, event);
+                delivered
             }
         }
     }

@@ -7,12 +7,13 @@ use std::time::{Duration, Instant};
 use smp_protocol::{ConnectionId, SteamId};
 
 use super::conditioner::Conditioner;
+use super::traffic::{PROBE_LANE, Traffic};
 use super::wire::{LinkId, WIRE_VERSION, Wire, WireEvent};
 use crate::end_reason;
 use crate::fault::FaultConfig;
 use crate::sockets::{
-    ConnectionInfo, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, SocketError,
-    StatusChange,
+    ConnectionInfo, ConnectionQuality, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags,
+    SocketError, StatusChange,
 };
 
 /// Steam's limit on one message (`k_cbMaxSteamNetworkingSocketsMessageSizeSend`).
@@ -45,12 +46,15 @@ struct Conn {
     end_debug: String,
     /// Reliable messages sent before the connection was up, sent once it is.
     queued: Vec<(u16, Vec<u8>)>,
+    traffic: Traffic,
 }
 
 #[derive(Default)]
 struct OwnerQueues {
     status: VecDeque<StatusChange>,
     messages: VecDeque<ReceivedMessage>,
+    /// Who may reach this owner's listen sockets; `None`: anyone.
+    admitted: Option<Vec<SteamId>>,
 }
 
 /// An emulated user: everything Steam's sockets interface holds for one account.
@@ -66,6 +70,8 @@ pub struct Endpoint<W> {
     owners: HashMap<OwnerId, OwnerQueues>,
     arrived: Vec<WireEvent>,
     released: Vec<WireEvent>,
+    /// The zero of the clock probes carry.
+    epoch: Instant,
 }
 
 impl<W: Wire> Endpoint<W> {
@@ -83,6 +89,7 @@ impl<W: Wire> Endpoint<W> {
             owners: HashMap::new(),
             arrived: Vec::new(),
             released: Vec::new(),
+            epoch: Instant::now(),
         }
     }
 
@@ -157,6 +164,7 @@ impl<W: Wire> Endpoint<W> {
                 virtual_port,
             },
         );
+        self.tell_wire_who_is_admitted();
         Ok(id)
     }
 
@@ -170,6 +178,7 @@ impl<W: Wire> Endpoint<W> {
             return;
         }
         self.listen_sockets.remove(&socket);
+        self.tell_wire_who_is_admitted();
         let accepted: Vec<ConnectionId> = self
             .conns
             .iter()
@@ -215,6 +224,7 @@ impl<W: Wire> Endpoint<W> {
                 end_reason: 0,
                 end_debug: String::new(),
                 queued: Vec::new(),
+                traffic: Traffic::default(),
             },
         );
         if let Some(link) = link {
@@ -308,6 +318,8 @@ impl<W: Wire> Endpoint<W> {
         match (conn.state, conn.link) {
             (ConnectionState::Connected, Some(link)) => {
                 self.wire.send_message(link, lane, reliable, parts);
+                let conn = self.conns.get_mut(&id).expect("owned");
+                conn.traffic.sent(size);
                 Ok(())
             }
             (ConnectionState::Connecting | ConnectionState::FindingRoute, _) => {
@@ -346,13 +358,47 @@ impl<W: Wire> Endpoint<W> {
         })
     }
 
+    /// See [`crate::Sockets::quality`].
+    pub fn quality(&self, owner: OwnerId, id: ConnectionId) -> Option<ConnectionQuality> {
+        let conn = self.owned(owner, id).ok()?;
+        let pending = conn.queued.iter().map(|(_, data)| data.len()).sum();
+        (conn.state == ConnectionState::Connected).then(|| conn.traffic.quality(pending))
+    }
+
+    /// See [`crate::Sockets::admit_only`]. The wire learns who may reach any listen socket.
+    pub fn admit_only(&mut self, owner: OwnerId, remotes: Option<&[SteamId]>) {
+        if let Some(queues) = self.owners.get_mut(&owner) {
+            queues.admitted = remotes.map(<[SteamId]>::to_vec);
+        }
+        self.tell_wire_who_is_admitted();
+    }
+
+    fn tell_wire_who_is_admitted(&mut self) {
+        let mut union = Vec::new();
+        for socket in self.listen_sockets.values() {
+            match self.owners.get(&socket.owner).map(|q| &q.admitted) {
+                Some(Some(remotes)) => union.extend_from_slice(remotes),
+                _ => return self.wire.admit_only(None),
+            }
+        }
+        self.wire.admit_only(Some(&union));
+    }
+
     /// See [`crate::Sockets::pump`].
     pub fn pump(&mut self, now: Instant) {
         let mut arrived = std::mem::take(&mut self.arrived);
         let mut released = std::mem::take(&mut self.released);
         self.wire.poll(now, &mut arrived);
         for event in arrived.drain(..) {
-            self.conditioner.admit(event, now, &mut released);
+            let link = event.link();
+            let delivery = self.conditioner.admit(event, now, &mut released);
+            if let Some(conn) = self
+                .by_link
+                .get(&link)
+                .and_then(|id| self.conns.get_mut(id))
+            {
+                conn.traffic.delivery(delivery.delivered, delivery.lost);
+            }
         }
         self.conditioner.release(now, &mut released);
         for event in released.drain(..) {
@@ -361,6 +407,27 @@ impl<W: Wire> Endpoint<W> {
         self.arrived = arrived;
         self.released = released;
         self.expire_connecting(now);
+        self.probe(now);
+    }
+
+    /// Sends each connected connection's probe when it is due.
+    fn probe(&mut self, now: Instant) {
+        let clock_us = self.clock_us(now);
+        for conn in self.conns.values_mut() {
+            let (ConnectionState::Connected, Some(link)) = (conn.state, conn.link) else {
+                continue;
+            };
+            if let Some(probe) = conn.traffic.tick(now, clock_us) {
+                self.wire
+                    .send_message(link, PROBE_LANE, false, [&probe, &[]]);
+                conn.traffic.sent(probe.len());
+            }
+        }
+    }
+
+    fn clock_us(&self, now: Instant) -> u64 {
+        let elapsed = now.saturating_duration_since(self.epoch).as_micros();
+        u64::try_from(elapsed).unwrap_or(u64::MAX)
     }
 
     fn on_wire_event(&mut self, event: WireEvent, now: Instant) {
@@ -396,10 +463,23 @@ impl<W: Wire> Endpoint<W> {
                 },
                 Some(id),
             ) => {
-                let conn = &self.conns[&id];
-                if conn.state == ConnectionState::Connected
-                    && let Some(queues) = self.owners.get_mut(&conn.owner)
-                {
+                let clock_us = self.clock_us(now);
+                let conn = self.conns.get_mut(&id).expect("linked");
+                if conn.state != ConnectionState::Connected {
+                    return;
+                }
+                conn.traffic.received(data.len());
+                if lane == PROBE_LANE {
+                    if let (Some(answer), Some(link)) =
+                        (conn.traffic.on_probe(&data, clock_us), conn.link)
+                    {
+                        self.wire
+                            .send_message(link, PROBE_LANE, false, [&answer, &[]]);
+                        conn.traffic.sent(answer.len());
+                    }
+                    return;
+                }
+                if let Some(queues) = self.owners.get_mut(&conn.owner) {
                     queues.messages.push_back(ReceivedMessage {
                         conn: id,
                         lane,
@@ -475,6 +555,7 @@ impl<W: Wire> Endpoint<W> {
                 end_reason: 0,
                 end_debug: String::new(),
                 queued: Vec::new(),
+                traffic: Traffic::default(),
             },
         );
         self.by_link.insert(link, id);

@@ -3,6 +3,7 @@
 
 pub mod conditioner;
 pub mod endpoint;
+pub mod traffic;
 pub mod wire;
 
 use std::sync::Arc;
@@ -15,7 +16,8 @@ pub use endpoint::{Endpoint, MAX_MESSAGE_SIZE, OwnerId};
 pub use wire::{LinkId, Wire, WireEvent};
 
 use crate::sockets::{
-    ConnectionInfo, ListenSocketId, ReceivedMessage, SendFlags, SocketError, Sockets, StatusChange,
+    ConnectionInfo, ConnectionQuality, ListenSocketId, ReceivedMessage, SendFlags, SocketError,
+    Sockets, StatusChange,
 };
 
 /// An endpoint shared by every view of one emulated user.
@@ -107,6 +109,14 @@ impl<W: Wire> Sockets for EmulatedSockets<W> {
 
     fn connection_info(&self, conn: ConnectionId) -> Option<ConnectionInfo> {
         self.endpoint.lock().connection_info(self.owner, conn)
+    }
+
+    fn quality(&self, conn: ConnectionId) -> Option<ConnectionQuality> {
+        self.endpoint.lock().quality(self.owner, conn)
+    }
+
+    fn admit_only(&mut self, remotes: Option<&[SteamId]>) {
+        self.endpoint.lock().admit_only(self.owner, remotes);
     }
 
     fn pump(&mut self, now: Instant) {

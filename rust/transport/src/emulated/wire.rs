@@ -70,7 +70,8 @@ impl WireEvent {
 }
 
 /// The version of the emulated wire; endpoints of different versions refuse each other.
-pub const WIRE_VERSION: u8 = 1;
+/// Version 2 added the probes that measure ping and quality.
+pub const WIRE_VERSION: u8 = 2;
 
 /// Moves frames between emulated endpoints. The endpoint above it owns all the semantics.
 pub trait Wire {
@@ -89,4 +90,8 @@ pub trait Wire {
 
     /// Moves data; appends what arrived to `events`.
     fn poll(&mut self, now: Instant, events: &mut Vec<WireEvent>);
+
+    /// Who may open links to us (`None`: anyone), for a wire that can keep others out before
+    /// their links open. Memory and TCP links cannot: the endpoint's owner rejects them.
+    fn admit_only(&mut self, _remotes: Option<&[SteamId]>) {}
 }

@@ -29,8 +29,10 @@ struct TcpLink {
     incoming: Vec<u8>,
     /// Who is at the other end; unknown for an incoming stream until its `Open`.
     remote: Option<SteamId>,
-    /// Set once we closed: flush, then drop.
+    /// Set once we closed: flush, half-close, wait for the remote's end, then drop.
     closing_until: Option<Instant>,
+    /// Our side of the stream is shut: everything we had to say was written.
+    write_shut: bool,
 }
 
 impl TcpLink {
@@ -44,6 +46,7 @@ impl TcpLink {
             incoming: Vec::new(),
             remote,
             closing_until: None,
+            write_shut: false,
         })
     }
 
@@ -183,18 +186,27 @@ impl TcpWire {
         events: &mut Vec<WireEvent>,
     ) -> Outcome {
         if let Err(e) = tcp.flush() {
-            return Outcome::Ended(Some(format!("the stream broke: {e}")));
+            return Outcome::Ended(Some(broken(tcp.remote, &e)));
         }
         if let Some(until) = tcp.closing_until {
-            if tcp.outgoing.is_empty() || now >= until {
-                let _ = tcp.stream.shutdown(Shutdown::Both);
+            if tcp.outgoing.is_empty() && !tcp.write_shut {
+                let _ = tcp.stream.shutdown(Shutdown::Write);
+                tcp.write_shut = true;
+            }
+            // Read and drop what the remote still sends until it hangs up: closing with
+            // unread data would reset the stream, and a reset destroys our close frame in the
+            // remote's receive buffer.
+            tcp.incoming.clear();
+            let remote_done = !matches!(tcp.fill(), Ok(true));
+            tcp.incoming.clear();
+            if (tcp.write_shut && remote_done) || now >= until {
                 return Outcome::Ended(None);
             }
             return Outcome::Open;
         }
         let open = match tcp.fill() {
             Ok(open) => open,
-            Err(e) => return Outcome::Ended(Some(format!("the stream broke: {e}"))),
+            Err(e) => return Outcome::Ended(Some(broken(tcp.remote, &e))),
         };
         let mut used = 0;
         let outcome = loop {
@@ -267,6 +279,11 @@ impl TcpWire {
             outcome => outcome,
         }
     }
+}
+
+/// The explanation of a stream that failed: the remote's process ended, most likely.
+fn broken(remote: Option<SteamId>, error: &std::io::Error) -> String {
+    format!("the stream to {} broke: {error}", describe(remote))
 }
 
 fn describe(remote: Option<SteamId>) -> String {
