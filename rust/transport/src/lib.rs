@@ -15,6 +15,6 @@ pub mod sockets;
 
 pub use fault::FaultConfig;
 pub use sockets::{
-    ConnectionInfo, ConnectionQuality, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags,
-    SocketError, Sockets, StatusChange,
+    ConnectionId, ConnectionInfo, ConnectionQuality, ConnectionState, ListenSocketId,
+    ReceivedMessage, SendFlags, SocketError, Sockets, StatusChange, SteamId,
 };
