@@ -101,6 +101,10 @@ pub trait SteamApi {
     /// A new view of the networking sockets, for one multiplayer peer.
     fn open_sockets(&self) -> Result<Box<dyn Sockets>, String>;
 
+    /// A new view of the legacy P2P transport (Steam's sockets semantics over the legacy P2P
+    /// API, on channel [`crate::p2p_transport::PEER_CHANNEL`]), for one multiplayer peer.
+    fn open_p2p_sockets(&mut self) -> Result<Box<dyn Sockets>, String>;
+
     /// Moves Steam along: dispatches its callbacks and refreshes what the getters answer from.
     fn pump(&mut self);
 

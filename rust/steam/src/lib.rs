@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod local;
+pub mod p2p_transport;
 pub mod real;
 pub mod types;
 

@@ -7,9 +7,11 @@ mod records;
 pub mod store;
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use log::warn;
+use parking_lot::Mutex;
 use smp_protocol::SteamId;
 use smp_protocol::rng::Rng;
 use smp_transport::Sockets;
@@ -17,12 +19,13 @@ use smp_transport::emulated::{EmulatedSockets, SharedEndpoint};
 use smp_transport::local::{LocalIdentity, TcpWire};
 
 use crate::api::SteamApi;
+use crate::p2p_transport::{self, P2PEndpoint};
 use crate::types::{
     ChatRoomEnterResponse, LobbyFilter, LobbyId, LobbyType, P2PSend, P2PSessionState, SteamEvent,
     chat_member_state, lobby_id, persona_change, result,
 };
 use lobby::{Change, Lobby};
-use p2p::LegacyP2P;
+use p2p::{LegacyP2P, SharedLegacyP2P};
 use store::{Presence, Store, UserInfo};
 
 /// How often the members of our lobbies are checked for processes that ended.
@@ -48,7 +51,9 @@ pub struct LocalSteam {
     store: Store,
     presence: Presence,
     endpoint: SharedEndpoint<TcpWire>,
-    p2p: LegacyP2P,
+    p2p: SharedLegacyP2P,
+    /// The peers' legacy transport, made on first use.
+    p2p_transport: Option<P2PEndpoint<SharedLegacyP2P>>,
     joined: HashMap<LobbyId, Joined>,
     /// The latest state of every lobby we are in or listed.
     known: HashMap<LobbyId, Lobby>,
@@ -80,7 +85,9 @@ impl LocalSteam {
         let presence = store
             .register(&info)
             .map_err(|e| format!("local mode cannot register user {}: {e}", identity.user))?;
-        let p2p = LegacyP2P::new(Box::new(EmulatedSockets::new(endpoint.clone())));
+        let p2p = Arc::new(Mutex::new(LegacyP2P::new(Box::new(EmulatedSockets::new(
+            endpoint.clone(),
+        )))));
         Ok(LocalSteam {
             identity,
             app_id,
@@ -88,6 +95,7 @@ impl LocalSteam {
             presence,
             endpoint,
             p2p,
+            p2p_transport: None,
             joined: HashMap::new(),
             known: HashMap::new(),
             pending_list: None,
@@ -602,7 +610,7 @@ impl SteamApi for LocalSteam {
         send: P2PSend,
         channel: i32,
     ) -> bool {
-        match self.p2p.send(remote, data, send, channel) {
+        match self.p2p.lock().send(remote, data, send, channel) {
             Ok(()) => true,
             Err(why) => {
                 warn!("sendP2PPacket to {remote}: {why}");
@@ -612,27 +620,27 @@ impl SteamApi for LocalSteam {
     }
 
     fn available_p2p_packet_size(&mut self, channel: i32) -> Option<usize> {
-        self.p2p.available(channel)
+        self.p2p.lock().available(channel)
     }
 
     fn read_p2p_packet(&mut self, max_size: usize, channel: i32) -> Option<(Vec<u8>, SteamId)> {
-        self.p2p.read(max_size, channel)
+        self.p2p.lock().read(max_size, channel)
     }
 
     fn accept_p2p_session(&mut self, remote: SteamId) -> bool {
-        self.p2p.accept(remote)
+        self.p2p.lock().accept(remote)
     }
 
     fn close_p2p_session(&mut self, remote: SteamId) -> bool {
-        self.p2p.close_session(remote)
+        self.p2p.lock().close_session(remote)
     }
 
     fn close_p2p_channel(&mut self, remote: SteamId, channel: i32) -> bool {
-        self.p2p.close_channel(remote, channel)
+        self.p2p.lock().close_channel(remote, channel)
     }
 
     fn p2p_session_state(&self, remote: SteamId) -> Option<P2PSessionState> {
-        self.p2p.state(remote)
+        self.p2p.lock().state(remote)
     }
 
     fn allow_p2p_packet_relay(&mut self, _allow: bool) -> bool {
@@ -650,10 +658,22 @@ impl SteamApi for LocalSteam {
         Ok(Box::new(EmulatedSockets::new(self.endpoint.clone())))
     }
 
+    fn open_p2p_sockets(&mut self) -> Result<Box<dyn Sockets>, String> {
+        let p2p = &self.p2p;
+        let endpoint = self
+            .p2p_transport
+            .get_or_insert_with(|| p2p_transport::endpoint(p2p.clone()));
+        Ok(Box::new(EmulatedSockets::new(endpoint.clone())))
+    }
+
     fn pump(&mut self) {
         let now = Instant::now();
-        let mut p2p_events = VecDeque::new();
-        self.p2p.pump(now, &mut p2p_events);
+        let mut p2p_events = Vec::new();
+        {
+            let mut p2p = self.p2p.lock();
+            p2p.pump(now);
+            p2p.drain_events(&mut p2p_events);
+        }
         for event in p2p_events {
             self.push(event);
         }

@@ -2,14 +2,17 @@
 //! opened by the first packet, requested from the receiving game and readable once accepted.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use log::{debug, warn};
+use parking_lot::Mutex;
 use smp_protocol::{ConnectionId, SteamId};
 use smp_transport::{
     ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, Sockets, end_reason,
 };
 
+use crate::p2p_transport::P2PNetworking;
 use crate::types::{
     P2P_MAX_RELIABLE, P2P_MAX_UNRELIABLE, P2PSend, P2PSessionError, P2PSessionState, SteamEvent,
 };
@@ -41,18 +44,24 @@ struct Session {
 
 /// Legacy P2P sessions of one user.
 pub struct LegacyP2P {
-    sockets: Box<dyn Sockets>,
+    sockets: Box<dyn Sockets + Send>,
     listen: Option<ListenSocketId>,
     sessions: HashMap<SteamId, Session>,
     by_conn: HashMap<ConnectionId, SteamId>,
     readable: HashMap<i32, VecDeque<(SteamId, Vec<u8>)>>,
     batch: Vec<ReceivedMessage>,
     now: Instant,
+    /// Session requests and failures, for the game.
+    events: VecDeque<SteamEvent>,
 }
+
+/// The legacy P2P sessions of a local user, shared by the `Steam` singleton's calls and the
+/// peers' legacy transport.
+pub type SharedLegacyP2P = Arc<Mutex<LegacyP2P>>;
 
 impl LegacyP2P {
     /// Sessions over `sockets`, listening on [`LEGACY_P2P_VIRTUAL_PORT`].
-    pub fn new(mut sockets: Box<dyn Sockets>) -> Self {
+    pub fn new(mut sockets: Box<dyn Sockets + Send>) -> Self {
         let listen = sockets
             .listen(LEGACY_P2P_VIRTUAL_PORT)
             .map_err(|e| warn!("legacy P2P cannot listen: {e}"))
@@ -65,6 +74,7 @@ impl LegacyP2P {
             readable: HashMap::new(),
             batch: Vec::new(),
             now: Instant::now(),
+            events: VecDeque::new(),
         }
     }
 
@@ -206,8 +216,14 @@ impl LegacyP2P {
         })
     }
 
+    /// Moves the session requests and failures queued for the game into `out`.
+    pub fn drain_events(&mut self, out: &mut Vec<SteamEvent>) {
+        out.extend(self.events.drain(..));
+    }
+
     /// Moves data and sessions along; queues session requests and failures.
-    pub fn pump(&mut self, now: Instant, events: &mut VecDeque<SteamEvent>) {
+    pub fn pump(&mut self, now: Instant) {
+        let mut events = std::mem::take(&mut self.events);
         self.now = now;
         self.sockets.pump(now);
         loop {
@@ -216,7 +232,7 @@ impl LegacyP2P {
                 break;
             }
             for message in std::mem::take(&mut self.batch) {
-                self.on_message(message, events);
+                self.on_message(message, &mut events);
             }
         }
         while let Some(change) = self.sockets.next_status_change() {
@@ -259,6 +275,7 @@ impl LegacyP2P {
                 _ => {}
             }
         }
+        self.events = events;
     }
 
     fn on_connected(&mut self, conn: ConnectionId) {
@@ -318,6 +335,48 @@ impl LegacyP2P {
             session.requested_at = Some(self.now);
             events.push_back(SteamEvent::P2PSessionRequest { remote });
         }
+    }
+}
+
+impl P2PNetworking for SharedLegacyP2P {
+    fn identity(&self) -> SteamId {
+        self.lock().sockets.identity()
+    }
+
+    fn send(
+        &mut self,
+        remote: SteamId,
+        data: &[u8],
+        send: P2PSend,
+        channel: i32,
+    ) -> Result<(), String> {
+        self.lock().send(remote, data, send, channel)
+    }
+
+    fn read(&mut self, channel: i32) -> Option<(Vec<u8>, SteamId)> {
+        self.lock().read(usize::MAX, channel)
+    }
+
+    fn accept_session(&mut self, remote: SteamId) {
+        self.lock().accept(remote);
+    }
+
+    fn requested_sessions(&self, out: &mut Vec<SteamId>) {
+        let p2p = self.lock();
+        out.extend(
+            p2p.sessions
+                .iter()
+                .filter(|(_, s)| !s.accepted && s.requested_at.is_some())
+                .map(|(&remote, _)| remote),
+        );
+    }
+
+    fn has_session(&self, remote: SteamId) -> bool {
+        self.lock().sessions.contains_key(&remote)
+    }
+
+    fn pump(&mut self, now: Instant) {
+        self.lock().pump(now);
     }
 }
 

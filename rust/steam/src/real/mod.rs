@@ -350,6 +350,10 @@ impl SteamApi for RealSteam {
         Err("the Steam networking sockets transport is not available in this build".into())
     }
 
+    fn open_p2p_sockets(&mut self) -> Result<Box<dyn Sockets>, String> {
+        Err("the legacy P2P transport over Steam is not available in this build".into())
+    }
+
     fn pump(&mut self) {
         if self.dispatch_broken {
             return;

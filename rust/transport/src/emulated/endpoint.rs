@@ -302,11 +302,9 @@ impl<W: Wire> Endpoint<W> {
     ) -> Result<(), SocketError> {
         let conn = self.owned(owner, id)?;
         let size = parts[0].len() + parts[1].len();
-        if size > MAX_MESSAGE_SIZE {
-            return Err(SocketError::TooLarge {
-                size,
-                max: MAX_MESSAGE_SIZE,
-            });
+        let max = MAX_MESSAGE_SIZE.min(self.wire.max_message_size(flags.is_reliable()));
+        if size > max {
+            return Err(SocketError::TooLarge { size, max });
         }
         if lane >= conn.lanes {
             return Err(SocketError::InvalidParam(format!(

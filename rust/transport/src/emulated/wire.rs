@@ -91,6 +91,11 @@ pub trait Wire {
     /// Moves data; appends what arrived to `events`.
     fn poll(&mut self, now: Instant, events: &mut Vec<WireEvent>);
 
+    /// The largest message the wire carries; Steam's sockets limit where it carries more.
+    fn max_message_size(&self, _reliable: bool) -> usize {
+        crate::emulated::MAX_MESSAGE_SIZE
+    }
+
     /// Who may open links to us (`None`: anyone), for a wire that can keep others out before
     /// their links open. Memory and TCP links cannot: the endpoint's owner rejects them.
     fn admit_only(&mut self, _remotes: Option<&[SteamId]>) {}
