@@ -67,6 +67,18 @@ pub fn open_sockets() -> Result<Box<dyn Sockets>, String> {
     }
 }
 
+/// A new view of the legacy P2P transport, for one peer: it runs on the legacy P2P API of an
+/// initialized Steam (local mode's or the client's).
+pub fn open_p2p_sockets() -> Result<Box<dyn Sockets>, String> {
+    with_steam(|api| api.map(|api| api.open_p2p_sockets())).unwrap_or_else(|| {
+        Err(
+            "the legacy P2P transport runs on the Steam singleton's P2P sessions: \
+             call Steam.steamInitEx() first"
+                .to_owned(),
+        )
+    })
+}
+
 /// What a peer needs to know of a lobby: its owner, us, and its members.
 pub struct LobbyView {
     /// The owner, or 0.

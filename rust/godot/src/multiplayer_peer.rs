@@ -57,6 +57,13 @@ pub struct SteamMultiplayerPeer {
     /// to each other with [method add_peer]. Set it before [method create_host].
     #[var(set)]
     server_relay: bool,
+    /// What the peer's connections run on: `TRANSPORT_SOCKETS` (the default: Steam's
+    /// networking sockets, with a lane per channel) or `TRANSPORT_LEGACY_P2P` (the legacy P2P
+    /// API's sessions, on P2P channel 1000, for games that need it; it needs
+    /// `Steam.steamInitEx()` first, and holds unreliable packets to 1192 bytes). Set it
+    /// before starting the peer.
+    #[var(set)]
+    transport: i64,
     /// The lobby this peer follows, when started from one.
     lobby: Option<SteamId>,
 }
@@ -75,6 +82,7 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             no_delay: false,
             no_nagle: false,
             server_relay: false,
+            transport: Self::TRANSPORT_SOCKETS,
             lobby: None,
         }
     }
@@ -265,6 +273,13 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
 
 #[godot_api]
 impl SteamMultiplayerPeer {
+    /// Connections run on Steam's networking sockets (`ISteamNetworkingSockets`).
+    #[constant]
+    const TRANSPORT_SOCKETS: i64 = 0;
+    /// Connections run on the legacy P2P API (`ISteamNetworking`).
+    #[constant]
+    const TRANSPORT_LEGACY_P2P: i64 = 1;
+
     /// Messages: warnings and errors only.
     #[constant]
     const DEBUG_LEVEL_NONE: i64 = 0;
@@ -432,14 +447,35 @@ impl SteamMultiplayerPeer {
         }
     }
 
+    /// Sets [member transport]; only while the peer is not active.
+    #[func]
+    fn set_transport(&mut self, transport: i64) {
+        if !matches!(
+            transport,
+            Self::TRANSPORT_SOCKETS | Self::TRANSPORT_LEGACY_P2P
+        ) {
+            godot_error!(
+                "SteamMultiplayerPeer.transport: {transport} is not TRANSPORT_SOCKETS or TRANSPORT_LEGACY_P2P"
+            );
+            return;
+        }
+        if self.is_active() {
+            godot_error!(
+                "SteamMultiplayerPeer.transport cannot change while the peer is active; close() it first"
+            );
+            return;
+        }
+        if transport != self.transport {
+            self.transport = transport;
+            // The next start opens the new transport.
+            self.driver = None;
+        }
+    }
+
     /// Sets [member server_relay]; only while the peer is not active.
     #[func]
     fn set_server_relay(&mut self, enabled: bool) {
-        if self
-            .driver
-            .as_ref()
-            .is_some_and(|d| d.session().is_active())
-        {
+        if self.is_active() {
             godot_error!(
                 "SteamMultiplayerPeer.server_relay cannot change while the peer is active; close() it first"
             );
@@ -456,18 +492,19 @@ impl SteamMultiplayerPeer {
         call: &str,
         start: impl FnOnce(&mut PeerDriver) -> Result<(), PeerError>,
     ) -> Error {
-        if self
-            .driver
-            .as_ref()
-            .is_some_and(|d| d.session().is_active())
-        {
+        if self.is_active() {
             godot_error!(
                 "SteamMultiplayerPeer.{call}: the peer is already active; call close() first"
             );
             return Error::ERR_ALREADY_IN_USE;
         }
         if self.driver.is_none() {
-            match backend::open_sockets() {
+            let sockets = if self.transport == Self::TRANSPORT_LEGACY_P2P {
+                backend::open_p2p_sockets()
+            } else {
+                backend::open_sockets()
+            };
+            match sockets {
                 Ok(sockets) => {
                     let config = Config {
                         channels: settings::max_channels(),
@@ -503,12 +540,14 @@ impl SteamMultiplayerPeer {
         }
     }
 
-    fn lobby_view(&self, call: &str, lobby: SteamId) -> Option<backend::LobbyView> {
-        if self
-            .driver
+    fn is_active(&self) -> bool {
+        self.driver
             .as_ref()
             .is_some_and(|d| d.session().is_active())
-        {
+    }
+
+    fn lobby_view(&self, call: &str, lobby: SteamId) -> Option<backend::LobbyView> {
+        if self.is_active() {
             // start() reports ERR_ALREADY_IN_USE; the lobby does not matter then.
             return Some(backend::LobbyView {
                 owner: SteamId(0),
@@ -555,6 +594,11 @@ impl SteamMultiplayerPeer {
 
     fn next_packet(&self) -> Option<&Packet<Vec<u8>>> {
         self.driver.as_ref()?.next_packet()
+    }
+
+    /// How the connection to peer `peer_id` is doing, for [SteamPacketPeer].
+    pub(crate) fn peer_quality(&self, peer_id: i32) -> Option<smp_peer::ConnectionQuality> {
+        self.driver.as_ref()?.peer_quality(peer_id)
     }
 
     /// The transport state of peer `peer_id`, for [SteamPacketPeer].

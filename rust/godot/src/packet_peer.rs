@@ -2,7 +2,7 @@
 
 use godot::classes::MultiplayerPeer;
 use godot::prelude::*;
-use smp_peer::{ConnectionState, SteamId};
+use smp_peer::{ConnectionQuality, ConnectionState, SteamId};
 
 use crate::multiplayer_peer::SteamMultiplayerPeer;
 
@@ -86,9 +86,48 @@ impl SteamPacketPeer {
             .and_then(|owner| owner.bind().peer_state(self.peer_id))
             .unwrap_or(ConnectionState::None) as i64
     }
+
+    /// How the connection is doing now, as Steam measures it:
+    /// `{"ping": int (ms, -1 until measured), "local_quality": float, "remote_quality": float,
+    /// "packets_out_per_second": float, "bytes_out_per_second": float,
+    /// "packets_in_per_second": float, "bytes_in_per_second": float,
+    /// "send_rate": int (bytes/s Steam believes it can send; 0 when unknown),
+    /// "pending_unreliable": int, "pending_reliable": int (bytes not yet sent),
+    /// "sent_unacknowledged_reliable": int (bytes), "queue_time": int (µs), "relayed": bool}`.
+    /// The qualities are the fractions (0 to 1) of packets delivered whole and in order, as
+    /// we and the remote measure them (-1 until measured). Empty once the peer is gone.
+    #[func]
+    fn get_connection_quality(&self) -> VarDictionary {
+        let quality = Gd::<SteamMultiplayerPeer>::try_from_instance_id(self.owner)
+            .ok()
+            .and_then(|owner| owner.bind().peer_quality(self.peer_id));
+        Self::quality_dictionary(quality)
+    }
 }
 
 impl SteamPacketPeer {
+    /// The Dictionary [method get_connection_quality] returns.
+    fn quality_dictionary(quality: Option<ConnectionQuality>) -> VarDictionary {
+        let Some(q) = quality else {
+            return VarDictionary::new();
+        };
+        vdict! {
+            "ping" => q.ping_ms,
+            "local_quality" => q.quality_local,
+            "remote_quality" => q.quality_remote,
+            "packets_out_per_second" => q.out_packets_per_sec,
+            "bytes_out_per_second" => q.out_bytes_per_sec,
+            "packets_in_per_second" => q.in_packets_per_sec,
+            "bytes_in_per_second" => q.in_bytes_per_sec,
+            "send_rate" => q.send_rate_bytes_per_sec,
+            "pending_unreliable" => q.pending_unreliable,
+            "pending_reliable" => q.pending_reliable,
+            "sent_unacknowledged_reliable" => q.sent_unacked_reliable,
+            "queue_time" => q.queue_time_usec,
+            "relayed" => q.relayed,
+        }
+    }
+
     pub(crate) fn new(owner: InstanceId, peer_id: i32, steam_id: SteamId) -> Gd<Self> {
         Gd::from_init_fn(|base| SteamPacketPeer {
             base,

@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 
 use log::debug;
 use smp_protocol::{Action, Config, Event, PeerId, SendError, Session, SteamId, TransferMode};
-use smp_transport::{ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, Sockets};
+use smp_transport::{
+    ConnectionQuality, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, Sockets,
+};
 
 use crate::error::PeerError;
 use crate::flags::send_flags;
@@ -122,6 +124,7 @@ impl PeerDriver {
         let current: HashSet<SteamId> = members.iter().copied().collect();
         if self.members.as_ref() != Some(&current) {
             self.session.set_admitted(Some(current.clone()), now);
+            self.sockets.admit_only(Some(members));
             let departed: Vec<_> = self
                 .session
                 .peer_ids()
@@ -266,6 +269,12 @@ impl PeerDriver {
         Some((steam_id, state))
     }
 
+    /// How the connection to a connected peer is doing.
+    pub fn peer_quality(&self, id: PeerId) -> Option<ConnectionQuality> {
+        let (conn, _) = self.session.peer(id)?;
+        self.sockets.quality(conn)
+    }
+
     fn open_listen(&mut self, virtual_port: i32) -> Result<(), PeerError> {
         self.listen = Some(self.sockets.listen(virtual_port)?);
         Ok(())
@@ -310,7 +319,9 @@ impl PeerDriver {
             }
         }
         if !self.session.is_active() {
-            self.members = None;
+            if self.members.take().is_some() {
+                self.sockets.admit_only(None);
+            }
             self.dialled_at.clear();
             if let Some(listen) = self.listen.take() {
                 self.sockets.close_listen(listen);

@@ -12,4 +12,4 @@ pub use smp_protocol::{
     ApiError, Config, ConnectionStatus, DropCounts, Event, HOST_PEER_ID, Packet, PeerId, Session,
     SteamId, TransferMode,
 };
-pub use smp_transport::{ConnectionState, Sockets};
+pub use smp_transport::{ConnectionQuality, ConnectionState, Sockets};

@@ -96,28 +96,9 @@ pub fn all(project: &Path) -> Vec<Scenario> {
         allowed_errors: Vec::new(),
         required: Vec::new(),
     };
-    let host_id = || ("host", steam(1));
     vec![
-        scenario(
-            "star",
-            vec![
-                host("star", &[host_id(), ("a", steam(2)), ("b", steam(3))], None),
-                client("star", "a", 2, &[host_id(), ("me", steam(2))]),
-                client("star", "b", 3, &[host_id(), ("me", steam(3))]),
-            ],
-            29_400,
-            120,
-        ),
-        scenario(
-            "mesh",
-            vec![
-                host("mesh", &[host_id()], Some("KILL ME")),
-                client("mesh", "a", 2, &[host_id(), ("other", steam(3))]),
-                client("mesh", "b", 3, &[host_id(), ("other", steam(2))]),
-            ],
-            29_500,
-            90,
-        ),
+        scenario("star", star(), 29_400, 120),
+        scenario("mesh", mesh(), 29_500, 90),
         scenario("crowd", crowd(), 29_600, 120),
         scenario(
             "lobby",
@@ -133,51 +114,10 @@ pub fn all(project: &Path) -> Vec<Scenario> {
             29_800,
             90,
         ),
-        scenario(
-            "lobby_peer",
-            vec![
-                host("lobby_peer", &[("b", steam(3))], None),
-                client(
-                    "lobby_peer",
-                    "a",
-                    2,
-                    &[
-                        host_id(),
-                        ("me", steam(2)),
-                        ("other", steam(3)),
-                        ("late", steam(4)),
-                    ],
-                ),
-                client(
-                    "lobby_peer",
-                    "b",
-                    3,
-                    &[
-                        host_id(),
-                        ("me", steam(3)),
-                        ("other", steam(2)),
-                        ("late", steam(4)),
-                    ],
-                ),
-                Process {
-                    start_after: Some(("b", "MESHED")),
-                    ..client(
-                        "lobby_peer",
-                        "late",
-                        4,
-                        &[
-                            host_id(),
-                            ("me", steam(4)),
-                            ("a", steam(2)),
-                            ("b", steam(3)),
-                        ],
-                    )
-                },
-                client("lobby_peer", "stranger", 5, &[host_id()]),
-            ],
-            29_900,
-            120,
-        ),
+        scenario("lobby_peer", lobby_peer(), 29_900, 120),
+        on_legacy_p2p(scenario("star_legacy", star(), 30_200, 120)),
+        on_legacy_p2p(scenario("mesh_legacy", mesh(), 30_300, 90)),
+        on_legacy_p2p(scenario("lobby_peer_legacy", lobby_peer(), 30_400, 120)),
         scenario(
             "no_steam",
             vec![Process {
@@ -200,6 +140,80 @@ pub fn all(project: &Path) -> Vec<Scenario> {
                 60,
             )
         },
+    ]
+}
+
+/// The same scenario with every peer on the legacy P2P transport.
+fn on_legacy_p2p(mut scenario: Scenario) -> Scenario {
+    for process in &mut scenario.processes {
+        process.args.push("--transport=legacy_p2p".into());
+    }
+    scenario
+}
+
+fn host_id() -> (&'static str, String) {
+    ("host", steam(1))
+}
+
+/// A host and two clients in a star.
+fn star() -> Vec<Process> {
+    vec![
+        host("star", &[host_id(), ("a", steam(2)), ("b", steam(3))], None),
+        client("star", "a", 2, &[host_id(), ("me", steam(2))]),
+        client("star", "b", 3, &[host_id(), ("me", steam(3))]),
+    ]
+}
+
+/// A host and two clients in a full mesh; the host is killed at the end.
+fn mesh() -> Vec<Process> {
+    vec![
+        host("mesh", &[host_id()], Some("KILL ME")),
+        client("mesh", "a", 2, &[host_id(), ("other", steam(3))]),
+        client("mesh", "b", 3, &[host_id(), ("other", steam(2))]),
+    ]
+}
+
+/// A lobby's owner, two members, a late joiner, and a stranger who is not in the lobby.
+fn lobby_peer() -> Vec<Process> {
+    vec![
+        host("lobby_peer", &[("b", steam(3))], None),
+        client(
+            "lobby_peer",
+            "a",
+            2,
+            &[
+                host_id(),
+                ("me", steam(2)),
+                ("other", steam(3)),
+                ("late", steam(4)),
+            ],
+        ),
+        client(
+            "lobby_peer",
+            "b",
+            3,
+            &[
+                host_id(),
+                ("me", steam(3)),
+                ("other", steam(2)),
+                ("late", steam(4)),
+            ],
+        ),
+        Process {
+            start_after: Some(("b", "MESHED")),
+            ..client(
+                "lobby_peer",
+                "late",
+                4,
+                &[
+                    host_id(),
+                    ("me", steam(4)),
+                    ("a", steam(2)),
+                    ("b", steam(3)),
+                ],
+            )
+        },
+        client("lobby_peer", "stranger", 5, &[host_id()]),
     ]
 }
 

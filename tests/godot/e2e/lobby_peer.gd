@@ -6,7 +6,6 @@ extends "res://e2e/rpc_scenario.gd"
 
 const LOBBY_NAME := "Peer lobby"
 
-var peer := SteamMultiplayerPeer.new()
 var lobby_id := 0
 var found: Array = []
 var listed := false
@@ -19,6 +18,7 @@ func run() -> void:
 	# Embedded callbacks: nobody here calls Steam.run_callbacks().
 	var init: Dictionary = Steam.steamInitEx(0, true)
 	check(init.status == Steam.STEAM_API_INIT_RESULT_OK, "steamInitEx with embedded callbacks")
+	peer = new_peer()
 	Steam.lobby_created.connect(func(_connect: int, lobby: int): lobby_id = lobby)
 	Steam.lobby_match_list.connect(func(lobbies: Array): found = lobbies; listed = true)
 	Steam.lobby_joined.connect(func(lobby: int, _permissions: int, _locked: bool, response: int): joined_response = response; lobby_id = lobby)
@@ -32,7 +32,7 @@ func run() -> void:
 
 
 func run_host() -> void:
-	var outsider := SteamMultiplayerPeer.new()
+	var outsider := new_peer()
 	expect_error("Steam is not initialized")
 	Steam.steamShutdown()
 	check(outsider.host_with_lobby(1) == ERR_CANT_CREATE, "host_with_lobby before steamInit: ERR_CANT_CREATE")
@@ -56,7 +56,7 @@ func run_host() -> void:
 
 func run_member() -> void:
 	var me := arg_int("me")
-	var not_member := SteamMultiplayerPeer.new()
+	var not_member := new_peer()
 	await join_lobby()
 	if lobby_id == 0:
 		return

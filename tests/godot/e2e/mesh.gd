@@ -3,7 +3,6 @@ extends "res://e2e/rpc_scenario.gd"
 ## client adds the other with add_peer (their dials cross). Clients talk directly in every mode
 ## and channel. Then the host's process is killed, and the clients must notice.
 
-var peer := SteamMultiplayerPeer.new()
 
 
 func run_host() -> void:

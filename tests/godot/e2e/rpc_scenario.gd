@@ -17,6 +17,8 @@ var streams := {}
 var arrived := {}
 ## phase -> true once the host said go (on clients)
 var proceeded := {}
+## The scenario's main peer.
+var peer: SteamMultiplayerPeer
 ## Godot's multiplayer signals as they came: ["connected", id], ["disconnected", id],
 ## ["to_server"], ["server_gone"], ["failed"].
 var events: Array = []
@@ -24,6 +26,7 @@ var events: Array = []
 
 ## Records Godot's signals, then plays the host's part or a client's.
 func run() -> void:
+	peer = new_peer()
 	record_events()
 	if args.role == "host":
 		await run_host()

@@ -37,6 +37,17 @@ func wait_until(condition: Callable, seconds: float, what: String) -> bool:
 	return true
 
 
+## A new peer on the transport the runner chose: `--transport=legacy_p2p` puts it on the
+## legacy P2P API, which runs on the Steam singleton's sessions.
+func new_peer() -> SteamMultiplayerPeer:
+	var made := SteamMultiplayerPeer.new()
+	if args.get("transport") == "legacy_p2p":
+		if not Steam.isSteamRunning():
+			Steam.steamInitEx()
+		made.transport = SteamMultiplayerPeer.TRANSPORT_LEGACY_P2P
+	return made
+
+
 func arg_int(key: String) -> int:
 	return String(args.get(key, "0")).to_int()
 

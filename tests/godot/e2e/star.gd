@@ -6,7 +6,6 @@ extends "res://e2e/rpc_scenario.gd"
 
 const BIG_SIZE := 400 * 1024
 
-var peer := SteamMultiplayerPeer.new()
 var big_received: Array = []
 var probe_outcome := {}
 ## Peers the refusing gate admitted, as its SceneMultiplayer reported them.
@@ -138,7 +137,7 @@ func big(data: PackedByteArray) -> void:
 ## Raw packets on a second peer (virtual port 1) that no SceneMultiplayer reads: what
 ## get_packet_peer, get_packet_channel and get_packet_mode report, and SteamPacketPeer.
 func raw_packets_as_host(a: int, b: int) -> void:
-	var raw := SteamMultiplayerPeer.new()
+	var raw := new_peer()
 	check(raw.create_host(1) == OK, "a second host peer on virtual port 1")
 	var connected := []
 	raw.peer_connected.connect(func(id): connected.append(id))
@@ -177,7 +176,7 @@ func raw_packets_as_host(a: int, b: int) -> void:
 
 func raw_packets_as_client(host: int) -> void:
 	await barrier("raw", 2)
-	var raw := SteamMultiplayerPeer.new()
+	var raw := new_peer()
 	check(raw.create_client(host, 1) == OK, "a second client peer on virtual port 1")
 	if not await wait_until(func(): raw.poll(); return raw.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED, 10.0, "the raw peer to connect"):
 		return
@@ -192,7 +191,7 @@ func raw_packets_as_client(host: int) -> void:
 
 ## Every wrong call returns its error and pushes one message.
 func wrong_calls() -> void:
-	var idle := SteamMultiplayerPeer.new()
+	var idle := new_peer()
 	expect_error("the peer is not active")
 	check(idle.put_packet(PackedByteArray([1])) == ERR_UNCONFIGURED, "put_packet on an idle peer: ERR_UNCONFIGURED")
 	expect_error("our own Steam id")
@@ -224,7 +223,7 @@ func open_refusing_gate() -> SteamMultiplayerPeer:
 	var api := SceneMultiplayer.new()
 	get_tree().set_multiplayer(api, node.get_path())
 	api.peer_connected.connect(func(id): gate_admitted.append(id))
-	var gate := SteamMultiplayerPeer.new()
+	var gate := new_peer()
 	check(gate.create_host(2) == OK, "a third host peer on virtual port 2")
 	gate.refuse_new_connections = true
 	check(gate.is_refusing_new_connections(), "refuse_new_connections is on")
@@ -242,7 +241,7 @@ func probe(host: int, port: int, admitted: bool) -> void:
 	var outcome := []
 	api.connection_failed.connect(func(): outcome.append("failed"))
 	api.connected_to_server.connect(func(): outcome.append("connected"))
-	var probe_peer := SteamMultiplayerPeer.new()
+	var probe_peer := new_peer()
 	check(probe_peer.create_client(host, port) == OK, "the probe starts connecting")
 	api.multiplayer_peer = probe_peer
 	var started := Time.get_ticks_msec()

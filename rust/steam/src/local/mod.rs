@@ -33,7 +33,7 @@ const LIVENESS_INTERVAL: Duration = Duration::from_millis(250);
 /// Steam's most members per lobby.
 const MAX_LOBBY_MEMBERS: u32 = 250;
 /// Events kept for a game that never dispatches them.
-const MAX_QUEUED_EVENTS: usize = 4096;
+pub(crate) const MAX_QUEUED_EVENTS: usize = 4096;
 /// `k_ESteamNetworkingAvailability_Current`.
 const RELAY_AVAILABLE: i32 = 100;
 

@@ -275,6 +275,9 @@ impl LegacyP2P {
                 _ => {}
             }
         }
+        // Bounded for a game that never dispatches: the oldest go first, as on Steam.
+        let excess = events.len().saturating_sub(super::MAX_QUEUED_EVENTS);
+        events.drain(..excess);
         self.events = events;
     }
 
