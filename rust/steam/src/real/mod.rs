@@ -7,6 +7,7 @@
 //! only its wrappers can receive.
 
 mod convert;
+mod dispatch;
 mod events;
 mod matchmaking;
 mod networking;
@@ -14,11 +15,9 @@ mod user;
 
 use std::ffi::{CStr, c_char};
 use std::fmt;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use log::error;
 use parking_lot::Mutex;
 use smp_transport::Sockets;
 use steamworks::{CallbackHandle, Client, sys};
@@ -27,6 +26,7 @@ use crate::api::SteamApi;
 use crate::types::{
     InitStatus, LobbyFilter, LobbyId, LobbyType, P2PSend, P2PSessionState, SteamEvent, SteamId,
 };
+use dispatch::Dispatcher;
 use events::{EventQueue, SharedQueue};
 use matchmaking::Matchmaking;
 use networking::Networking;
@@ -128,9 +128,8 @@ pub struct RealSteam {
     matchmaking: Matchmaking,
     networking: Networking,
     queue: SharedQueue,
+    dispatcher: Dispatcher,
     client: Client,
-    /// A panic in the crate's dispatch poisoned its callback tables; dispatch is off.
-    dispatch_broken: bool,
 }
 
 impl RealSteam {
@@ -170,14 +169,15 @@ impl RealSteam {
             .ok_or(InitError::MissingInterface("ISteamMatchmaking"))?;
         let networking =
             Networking::new(&client).ok_or(InitError::MissingInterface("ISteamNetworking"))?;
+        let dispatcher = Dispatcher::new(&client);
         Ok(RealSteam {
             _callbacks: events::register(&client, &queue),
             user,
             matchmaking,
             networking,
             queue,
+            dispatcher,
             client,
-            dispatch_broken: false,
         })
     }
 
@@ -351,17 +351,7 @@ impl SteamApi for RealSteam {
     }
 
     fn pump(&mut self) {
-        if self.dispatch_broken {
-            return;
-        }
-        // Our callbacks only queue; a panic could only come from the crate's own call-result
-        // decoding. It must not unwind into Godot, and it leaves the crate's tables poisoned,
-        // so every later dispatch would panic again.
-        let dispatched = catch_unwind(AssertUnwindSafe(|| self.client.run_callbacks()));
-        if dispatched.is_err() {
-            self.dispatch_broken = true;
-            error!("Steam callback dispatch panicked; Steam callbacks are off until restart");
-        }
+        self.dispatcher.run();
     }
 
     fn drain_events(&mut self, events: &mut Vec<SteamEvent>) {
