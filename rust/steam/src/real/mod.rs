@@ -3,14 +3,15 @@
 //! Most calls go to Steam's flat C API directly (`steamworks::sys`): the crate's safe
 //! wrappers panic on some inputs a game can pass and lack a few calls. The crate provides
 //! initialization, callback registration and dispatch (manual dispatch, in
-//! [`SteamApi::pump`]), and the two call results (`CreateLobby`, `RequestLobbyList`), which
-//! only its wrappers can receive.
+//! [`SteamApi::pump`] and every networking-sockets view's `pump`), and the two call results
+//! (`CreateLobby`, `RequestLobbyList`), which only its wrappers can receive.
 
 mod convert;
 mod dispatch;
 mod events;
 mod matchmaking;
 mod networking;
+mod sockets;
 mod user;
 
 use std::ffi::{CStr, c_char};
@@ -30,6 +31,7 @@ use dispatch::Dispatcher;
 use events::{EventQueue, SharedQueue};
 use matchmaking::Matchmaking;
 use networking::Networking;
+use sockets::NetworkingSockets;
 use user::User;
 
 /// Set while a [`RealSteam`] exists: Steam is initialized once per process.
@@ -127,6 +129,7 @@ pub struct RealSteam {
     user: User,
     matchmaking: Matchmaking,
     networking: Networking,
+    sockets: NetworkingSockets,
     queue: SharedQueue,
     dispatcher: Dispatcher,
     client: Client,
@@ -170,20 +173,25 @@ impl RealSteam {
         let networking =
             Networking::new(&client).ok_or(InitError::MissingInterface("ISteamNetworking"))?;
         let dispatcher = Dispatcher::new(&client);
+        let sockets = NetworkingSockets::new(&client, &dispatcher)
+            .ok_or(InitError::MissingInterface("ISteamNetworkingSockets"))?;
         Ok(RealSteam {
             _callbacks: events::register(&client, &queue),
             user,
             matchmaking,
             networking,
+            sockets,
             queue,
             dispatcher,
             client,
         })
     }
 
-    /// The Steamworks client, for the networking sockets: [`SteamApi::pump`] dispatches their
-    /// callbacks too. Never call `Client::process_callbacks` on it: that runs the crate's
-    /// `LobbyChatUpdate` decoder, which panics on combined member-state flags.
+    /// The Steamworks client, for what this backend does not cover: [`SteamApi::pump`]
+    /// dispatches the callbacks registered on it too. Never call `Client::process_callbacks`
+    /// on it: that runs the crate's `LobbyChatUpdate` decoder, which panics on combined
+    /// member-state flags. Nor use its networking-sockets wrappers: their status-change
+    /// handler and ours replace each other.
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -347,7 +355,8 @@ impl SteamApi for RealSteam {
     }
 
     fn open_sockets(&self) -> Result<Box<dyn Sockets>, String> {
-        Err("the Steam networking sockets transport is not available in this build".into())
+        let view = self.sockets.open(self.user.steam_id())?;
+        Ok(Box::new(view))
     }
 
     fn pump(&mut self) {
@@ -409,7 +418,7 @@ mod tests {
                 let mut steam = steam;
                 steam.pump();
                 steam.drain_events(&mut events);
-                assert!(steam.open_sockets().is_err());
+                assert!(steam.open_sockets().is_ok());
             }
         }
     }
