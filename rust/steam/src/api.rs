@@ -101,6 +101,11 @@ pub trait SteamApi {
     /// A new view of the networking sockets, for one multiplayer peer.
     fn open_sockets(&self) -> Result<Box<dyn Sockets>, String>;
 
+    /// Routes Steam's own diagnostic output into the `log` crate: its warnings, and with
+    /// `verbose` also its informational and verbose networking messages. Replaces any earlier
+    /// hook, so calling it again changes the detail.
+    fn hook_debug_output(&mut self, verbose: bool);
+
     /// Moves Steam along: dispatches its callbacks and refreshes what the getters answer from.
     fn pump(&mut self);
 

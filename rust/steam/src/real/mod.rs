@@ -7,6 +7,7 @@
 //! (`CreateLobby`, `RequestLobbyList`), which only its wrappers can receive.
 
 mod convert;
+mod debug_output;
 mod dispatch;
 mod events;
 mod matchmaking;
@@ -27,6 +28,7 @@ use crate::api::SteamApi;
 use crate::types::{
     InitStatus, LobbyFilter, LobbyId, LobbyType, P2PSend, P2PSessionState, SteamEvent, SteamId,
 };
+pub use debug_output::STEAM_OUTPUT_TARGET;
 use dispatch::Dispatcher;
 use events::{EventQueue, SharedQueue};
 use matchmaking::Matchmaking;
@@ -357,6 +359,10 @@ impl SteamApi for RealSteam {
     fn open_sockets(&self) -> Result<Box<dyn Sockets>, String> {
         let view = self.sockets.open(self.user.steam_id())?;
         Ok(Box::new(view))
+    }
+
+    fn hook_debug_output(&mut self, verbose: bool) {
+        debug_output::hook(&self.client, verbose);
     }
 
     fn pump(&mut self) {
