@@ -105,6 +105,11 @@ pub trait SteamApi {
     /// API, on channel [`crate::p2p_transport::PEER_CHANNEL`]), for one multiplayer peer.
     fn open_p2p_sockets(&mut self) -> Result<Box<dyn Sockets>, String>;
 
+    /// Routes Steam's own diagnostic output into the `log` crate: its warnings, and with
+    /// `verbose` also its informational and verbose networking messages. Replaces any earlier
+    /// hook, so calling it again changes the detail.
+    fn hook_debug_output(&mut self, verbose: bool);
+
     /// Moves Steam along: dispatches its callbacks and refreshes what the getters answer from.
     fn pump(&mut self);
 

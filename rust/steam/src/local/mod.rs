@@ -666,6 +666,10 @@ impl SteamApi for LocalSteam {
         Ok(Box::new(EmulatedSockets::new(endpoint.clone())))
     }
 
+    /// Nothing to hook: local mode runs no Steam library with output of its own, and the
+    /// emulation already logs through `log`, under this addon's targets.
+    fn hook_debug_output(&mut self, _verbose: bool) {}
+
     fn pump(&mut self) {
         let now = Instant::now();
         let mut p2p_events = Vec::new();

@@ -3,22 +3,23 @@
 //! Most calls go to Steam's flat C API directly (`steamworks::sys`): the crate's safe
 //! wrappers panic on some inputs a game can pass and lack a few calls. The crate provides
 //! initialization, callback registration and dispatch (manual dispatch, in
-//! [`SteamApi::pump`]), and the two call results (`CreateLobby`, `RequestLobbyList`), which
-//! only its wrappers can receive.
+//! [`SteamApi::pump`] and every networking-sockets view's `pump`), and the two call results
+//! (`CreateLobby`, `RequestLobbyList`), which only its wrappers can receive.
 
 mod convert;
+mod debug_output;
+mod dispatch;
 mod events;
 mod matchmaking;
 mod networking;
+mod sockets;
 mod user;
 
 use std::ffi::{CStr, c_char};
 use std::fmt;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use log::error;
 use parking_lot::Mutex;
 use smp_transport::Sockets;
 use steamworks::{CallbackHandle, Client, sys};
@@ -27,9 +28,12 @@ use crate::api::SteamApi;
 use crate::types::{
     InitStatus, LobbyFilter, LobbyId, LobbyType, P2PSend, P2PSessionState, SteamEvent, SteamId,
 };
+pub use debug_output::STEAM_OUTPUT_TARGET;
+use dispatch::Dispatcher;
 use events::{EventQueue, SharedQueue};
 use matchmaking::Matchmaking;
 use networking::Networking;
+use sockets::NetworkingSockets;
 use user::User;
 
 /// Set while a [`RealSteam`] exists: Steam is initialized once per process.
@@ -127,10 +131,10 @@ pub struct RealSteam {
     user: User,
     matchmaking: Matchmaking,
     networking: Networking,
+    sockets: NetworkingSockets,
     queue: SharedQueue,
+    dispatcher: Dispatcher,
     client: Client,
-    /// A panic in the crate's dispatch poisoned its callback tables; dispatch is off.
-    dispatch_broken: bool,
 }
 
 impl RealSteam {
@@ -170,20 +174,26 @@ impl RealSteam {
             .ok_or(InitError::MissingInterface("ISteamMatchmaking"))?;
         let networking =
             Networking::new(&client).ok_or(InitError::MissingInterface("ISteamNetworking"))?;
+        let dispatcher = Dispatcher::new(&client);
+        let sockets = NetworkingSockets::new(&client, &dispatcher)
+            .ok_or(InitError::MissingInterface("ISteamNetworkingSockets"))?;
         Ok(RealSteam {
             _callbacks: events::register(&client, &queue),
             user,
             matchmaking,
             networking,
+            sockets,
             queue,
+            dispatcher,
             client,
-            dispatch_broken: false,
         })
     }
 
-    /// The Steamworks client, for the networking sockets: [`SteamApi::pump`] dispatches their
-    /// callbacks too. Never call `Client::process_callbacks` on it: that runs the crate's
-    /// `LobbyChatUpdate` decoder, which panics on combined member-state flags.
+    /// The Steamworks client, for what this backend does not cover: [`SteamApi::pump`]
+    /// dispatches the callbacks registered on it too. Never call `Client::process_callbacks`
+    /// on it: that runs the crate's `LobbyChatUpdate` decoder, which panics on combined
+    /// member-state flags. Nor use its networking-sockets wrappers: their status-change
+    /// handler and ours replace each other.
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -347,7 +357,12 @@ impl SteamApi for RealSteam {
     }
 
     fn open_sockets(&self) -> Result<Box<dyn Sockets>, String> {
-        Err("the Steam networking sockets transport is not available in this build".into())
+        let view = self.sockets.open(self.user.steam_id())?;
+        Ok(Box::new(view))
+    }
+
+    fn hook_debug_output(&mut self, verbose: bool) {
+        debug_output::hook(&self.client, verbose);
     }
 
     fn open_p2p_sockets(&mut self) -> Result<Box<dyn Sockets>, String> {
@@ -355,17 +370,7 @@ impl SteamApi for RealSteam {
     }
 
     fn pump(&mut self) {
-        if self.dispatch_broken {
-            return;
-        }
-        // Our callbacks only queue; a panic could only come from the crate's own call-result
-        // decoding. It must not unwind into Godot, and it leaves the crate's tables poisoned,
-        // so every later dispatch would panic again.
-        let dispatched = catch_unwind(AssertUnwindSafe(|| self.client.run_callbacks()));
-        if dispatched.is_err() {
-            self.dispatch_broken = true;
-            error!("Steam callback dispatch panicked; Steam callbacks are off until restart");
-        }
+        self.dispatcher.run();
     }
 
     fn drain_events(&mut self, events: &mut Vec<SteamEvent>) {
@@ -423,7 +428,7 @@ mod tests {
                 let mut steam = steam;
                 steam.pump();
                 steam.drain_events(&mut events);
-                assert!(steam.open_sockets().is_err());
+                assert!(steam.open_sockets().is_ok());
             }
         }
     }
