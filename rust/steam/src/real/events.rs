@@ -15,6 +15,7 @@ use parking_lot::Mutex;
 use steamworks::{Callback, CallbackHandle, Client, sys};
 
 use super::convert::text_until_nul;
+use super::networking::SessionRequests;
 use crate::types::{SteamEvent, SteamId};
 
 /// Events kept for a game that never dispatches them.
@@ -146,7 +147,13 @@ unsafe impl Callback for RawLobbyEnter {
 /// Registers every callback that becomes a [`SteamEvent`]; dropping the handles unregisters
 /// them. The crate keeps one handler per callback id, so nothing else in the process may
 /// register these ids on the same client.
-pub fn register(client: &Client, queue: &SharedQueue) -> Vec<CallbackHandle> {
+/// Session requests are also recorded in `requests`, for the legacy P2P transport.
+pub fn register(
+    client: &Client,
+    queue: &SharedQueue,
+    requests: &SessionRequests,
+) -> Vec<CallbackHandle> {
+    let (asking, failing) = (Arc::clone(requests), Arc::clone(requests));
     vec![
         on(client, queue, |raw: RawLobbyEnter| Some(lobby_joined(raw))),
         on(client, queue, |raw: RawLobbyChatUpdate| {
@@ -167,10 +174,12 @@ pub fn register(client: &Client, queue: &SharedQueue) -> Vec<CallbackHandle> {
         on(client, queue, |raw: RawPersonaStateChange| {
             Some(persona_state_change(&raw.0))
         }),
-        on(client, queue, |raw: RawP2PSessionRequest| {
+        on(client, queue, move |raw: RawP2PSessionRequest| {
+            asking.lock().insert(steam_id(raw.0.m_steamIDRemote));
             Some(p2p_session_request(&raw.0))
         }),
-        on(client, queue, |raw: RawP2PSessionConnectFail| {
+        on(client, queue, move |raw: RawP2PSessionConnectFail| {
+            failing.lock().remove(&steam_id(raw.0.m_steamIDRemote));
             Some(p2p_session_connect_fail(&raw.0))
         }),
     ]

@@ -12,6 +12,7 @@ mod dispatch;
 mod events;
 mod matchmaking;
 mod networking;
+mod p2p;
 mod sockets;
 mod user;
 
@@ -22,9 +23,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use parking_lot::Mutex;
 use smp_transport::Sockets;
+use smp_transport::emulated::EmulatedSockets;
 use steamworks::{CallbackHandle, Client, sys};
 
 use crate::api::SteamApi;
+use crate::p2p_transport::{self, P2PEndpoint};
 use crate::types::{
     InitStatus, LobbyFilter, LobbyId, LobbyType, P2PSend, P2PSessionState, SteamEvent, SteamId,
 };
@@ -32,7 +35,8 @@ pub use debug_output::STEAM_OUTPUT_TARGET;
 use dispatch::Dispatcher;
 use events::{EventQueue, SharedQueue};
 use matchmaking::Matchmaking;
-use networking::Networking;
+use networking::{Networking, SessionRequests};
+use p2p::SteamP2P;
 use sockets::NetworkingSockets;
 use user::User;
 
@@ -132,6 +136,8 @@ pub struct RealSteam {
     matchmaking: Matchmaking,
     networking: Networking,
     sockets: NetworkingSockets,
+    /// The peers' legacy transport, made on first use.
+    p2p_transport: Option<P2PEndpoint<SteamP2P>>,
     queue: SharedQueue,
     dispatcher: Dispatcher,
     client: Client,
@@ -172,17 +178,19 @@ impl RealSteam {
         let user = User::new(&client).ok_or(InitError::MissingInterface("ISteamUser"))?;
         let matchmaking = Matchmaking::new(&client, &queue)
             .ok_or(InitError::MissingInterface("ISteamMatchmaking"))?;
-        let networking =
-            Networking::new(&client).ok_or(InitError::MissingInterface("ISteamNetworking"))?;
+        let requests = SessionRequests::default();
+        let networking = Networking::new(&client, requests.clone())
+            .ok_or(InitError::MissingInterface("ISteamNetworking"))?;
         let dispatcher = Dispatcher::new(&client);
         let sockets = NetworkingSockets::new(&client, &dispatcher)
             .ok_or(InitError::MissingInterface("ISteamNetworkingSockets"))?;
         Ok(RealSteam {
-            _callbacks: events::register(&client, &queue),
+            _callbacks: events::register(&client, &queue, &requests),
             user,
             matchmaking,
             networking,
             sockets,
+            p2p_transport: None,
             queue,
             dispatcher,
             client,
@@ -366,7 +374,16 @@ impl SteamApi for RealSteam {
     }
 
     fn open_p2p_sockets(&mut self) -> Result<Box<dyn Sockets>, String> {
-        Err("the legacy P2P transport over Steam is not available in this build".into())
+        let (identity, networking, dispatcher) =
+            (self.user.steam_id(), &self.networking, &self.dispatcher);
+        let endpoint = self.p2p_transport.get_or_insert_with(|| {
+            p2p_transport::endpoint(SteamP2P::new(
+                identity,
+                networking.clone(),
+                dispatcher.clone(),
+            ))
+        });
+        Ok(Box::new(EmulatedSockets::new(endpoint.clone())))
     }
 
     fn pump(&mut self) {

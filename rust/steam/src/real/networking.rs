@@ -1,27 +1,38 @@
 //! The legacy P2P networking (`ISteamNetworking`) and relay access
 //! (`ISteamNetworkingUtils`).
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use log::warn;
+use parking_lot::Mutex;
 use steamworks::{Client, sys};
 
 use super::convert::{p2p_size_error, session_state, sys_p2p_send};
 use crate::types::{P2PSend, P2PSessionState, SteamId};
 
+/// The users whose P2P session requests have not been answered: filled by the
+/// `P2PSessionRequest` callback, emptied by accepting, closing or a failed session.
+pub type SessionRequests = Arc<Mutex<HashSet<SteamId>>>;
+
 /// `ISteamNetworking` and `ISteamNetworkingUtils`, through the flat API: the crate's
 /// `Networking` lacks `AllowP2PPacketRelay` and `CloseP2PChannelWithUser`, and its relay
 /// status callback is unregistered as soon as it is set (it drops the handle), so the status
-/// is read on demand instead.
+/// is read on demand instead. Clones share the session requests.
+#[derive(Clone)]
 pub struct Networking {
     /// Valid while `_client` keeps Steam initialized.
     net: *mut sys::ISteamNetworking,
     /// Valid while `_client` keeps Steam initialized.
     utils: *mut sys::ISteamNetworkingUtils,
+    requests: SessionRequests,
     _client: Client,
 }
 
 impl Networking {
     /// The interfaces of an initialized `client`; `None` if Steam does not provide them.
-    pub fn new(client: &Client) -> Option<Self> {
+    /// `requests` is what the callbacks record.
+    pub fn new(client: &Client, requests: SessionRequests) -> Option<Self> {
         // SAFETY: Steam is initialized (we hold a client), which is all the accessors need.
         let (net, utils) = unsafe {
             (
@@ -32,6 +43,7 @@ impl Networking {
         (!net.is_null() && !utils.is_null()).then(|| Networking {
             net,
             utils,
+            requests,
             _client: client.clone(),
         })
     }
@@ -98,12 +110,19 @@ impl Networking {
 
     /// `AcceptP2PSessionWithUser`.
     pub fn accept(&self, remote: SteamId) -> bool {
+        self.requests.lock().remove(&remote);
         unsafe { sys::SteamAPI_ISteamNetworking_AcceptP2PSessionWithUser(self.net, remote.0) }
     }
 
     /// `CloseP2PSessionWithUser`.
     pub fn close_session(&self, remote: SteamId) -> bool {
+        self.requests.lock().remove(&remote);
         unsafe { sys::SteamAPI_ISteamNetworking_CloseP2PSessionWithUser(self.net, remote.0) }
+    }
+
+    /// The users whose session requests wait for an answer.
+    pub fn requested_sessions(&self, out: &mut Vec<SteamId>) {
+        out.extend(self.requests.lock().iter().copied());
     }
 
     /// `CloseP2PChannelWithUser`.
