@@ -79,6 +79,16 @@ pub fn open_p2p_sockets() -> Result<Box<dyn Sockets>, String> {
     })
 }
 
+/// Routes the initialized Steam's own output into the log: its warnings always, its
+/// informational output when `DEBUG_LEVEL_STEAM` asks for it.
+pub fn hook_steam_output() {
+    with_steam(|api| {
+        if let Some(api) = api {
+            api.hook_debug_output(crate::log_bridge::steam_output());
+        }
+    });
+}
+
 /// What a peer needs to know of a lobby: its owner, us, and its members.
 pub struct LobbyView {
     /// The owner, or 0.

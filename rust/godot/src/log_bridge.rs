@@ -12,6 +12,8 @@ use parking_lot::Mutex;
 
 static QUEUE: Mutex<Vec<(Level, String)>> = Mutex::new(Vec::new());
 static PENDING: AtomicBool = AtomicBool::new(false);
+/// Steam's own informational output is wanted (`DEBUG_LEVEL_STEAM`).
+static STEAM_OUTPUT: AtomicBool = AtomicBool::new(false);
 
 struct GodotLogger;
 
@@ -45,13 +47,20 @@ pub fn install() {
     log::set_max_level(LevelFilter::Warn);
 }
 
-/// Shows (true) or hides (false) the peers' informational messages.
-pub fn set_verbose(verbose: bool) {
+/// Shows (true) or hides (false) the peers' informational messages, and Steam's own
+/// (`steam_output`), which the Steam backend routes into the log when asked.
+pub fn set_verbose(verbose: bool, steam_output: bool) {
     log::set_max_level(if verbose {
         LevelFilter::Debug
     } else {
         LevelFilter::Warn
     });
+    STEAM_OUTPUT.store(steam_output, Ordering::Relaxed);
+}
+
+/// True when Steam's own informational output is wanted.
+pub fn steam_output() -> bool {
+    STEAM_OUTPUT.load(Ordering::Relaxed)
 }
 
 /// Prints what was logged since the last flush.

@@ -426,7 +426,9 @@ impl SteamMultiplayerPeer {
     #[func]
     fn set_debug_level(&mut self, level: i64) {
         self.debug_level = level.clamp(Self::DEBUG_LEVEL_NONE, Self::DEBUG_LEVEL_STEAM);
-        log_bridge::set_verbose(self.debug_level >= Self::DEBUG_LEVEL_PEER);
+        let steam_output = self.debug_level == Self::DEBUG_LEVEL_STEAM;
+        log_bridge::set_verbose(self.debug_level >= Self::DEBUG_LEVEL_PEER, steam_output);
+        backend::hook_steam_output();
     }
 
     /// Sets [member no_delay].

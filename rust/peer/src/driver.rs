@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use log::debug;
+use log::{debug, warn};
 use smp_protocol::{Action, Config, Event, PeerId, SendError, Session, SteamId, TransferMode};
 use smp_transport::{
     ConnectionQuality, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, Sockets,
@@ -184,7 +184,11 @@ impl PeerDriver {
                     self.session
                         .on_connection_request(change.conn, change.remote, now);
                 }
-                ConnectionState::Connected => self.session.on_connected(change.conn, now),
+                ConnectionState::Connected => {
+                    // Again once up: Steam may not take lanes while a connection is connecting.
+                    self.configure_lanes(change.conn);
+                    self.session.on_connected(change.conn, now);
+                }
                 state if state.has_ended() => {
                     self.session
                         .on_closed(change.conn, change.end_reason, &change.end_debug);
@@ -290,7 +294,9 @@ impl PeerDriver {
     fn configure_lanes(&mut self, conn: smp_protocol::ConnectionId) {
         let lanes = self.session.config().channels as u16;
         if let Err(err) = self.sockets.configure_lanes(conn, lanes) {
-            debug!("could not give connection {conn} {lanes} lanes: {err}");
+            warn!(
+                "could not give connection {conn} {lanes} lanes (channels above 0 will fail): {err}"
+            );
         }
     }
 

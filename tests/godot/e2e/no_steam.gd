@@ -23,3 +23,10 @@ func run() -> void:
 	check(peer.create_host() == ERR_CANT_CREATE, "a peer cannot host without Steam")
 	check(peer.host_with_lobby(1) == ERR_CANT_CREATE, "nor host a lobby")
 	check(peer.get_connection_status() == MultiplayerPeer.CONNECTION_DISCONNECTED, "and stays disconnected")
+	var legacy := SteamMultiplayerPeer.new()
+	legacy.transport = SteamMultiplayerPeer.TRANSPORT_LEGACY_P2P
+	expect_error("the legacy P2P transport runs on the Steam singleton's P2P sessions")
+	check(legacy.create_client(76561197960265729) == ERR_CANT_CREATE, "nor connect over the legacy P2P API")
+	expect_error("is not TRANSPORT_SOCKETS or TRANSPORT_LEGACY_P2P")
+	legacy.transport = 7
+	check(legacy.transport == SteamMultiplayerPeer.TRANSPORT_LEGACY_P2P, "an unknown transport is refused")

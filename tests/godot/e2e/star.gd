@@ -36,6 +36,7 @@ func run_host() -> void:
 	big.rpc(make_big())
 	await wait_until(func(): return big_received.size() == 1, 20.0, "the 400 KiB payload from a")
 
+	await connection_quality(a)
 	await raw_packets_as_host(a, b)
 	await wrong_calls()
 	# Local user 9 is not running: the attempt fails at once, with connection_failed.
@@ -46,6 +47,7 @@ func run_host() -> void:
 	kicked.disconnect_peer(false)
 	await wait_until(func(): return events.has(["disconnected", b]), 5.0, "peer_disconnected for the kicked client")
 	check(not multiplayer.get_peers().has(b), "the kicked client is gone")
+	check(kicked.get_connection_quality().is_empty(), "a gone peer has no connection quality")
 	await wait_until(func(): return multiplayer.get_peers().size() == 2, 15.0, "the kicked client to come back")
 
 	var gate := open_refusing_gate()
@@ -59,6 +61,19 @@ func run_host() -> void:
 
 	await barrier("end", 2)
 	print("QUITTING")
+
+
+## What a game's network overlay reads: the link to `a` after traffic has flowed.
+func connection_quality(a: int) -> void:
+	var link: SteamPacketPeer = peer.get_peer(a)
+	await wait_until(func(): return link.get_connection_quality().get("local_quality", -1.0) >= 0.0, 5.0, "a measured connection quality")
+	var quality := link.get_connection_quality()
+	for key in ["ping", "local_quality", "remote_quality", "packets_out_per_second", "bytes_out_per_second", "packets_in_per_second", "bytes_in_per_second", "send_rate", "pending_unreliable", "pending_reliable", "sent_unacknowledged_reliable", "queue_time", "relayed"]:
+		check(quality.has(key), "connection quality has %s" % key)
+	# Each side adds 5 to 10 ms of injected lag to what it receives.
+	check(quality.ping >= 10 and quality.ping < 500, "a ping that includes the injected lag: %d ms" % quality.ping)
+	check(quality.local_quality > 0.5 and quality.local_quality <= 1.0, "a delivery quality near 98%%: %s" % quality.local_quality)
+	check(quality.bytes_in_per_second > 0.0 and not quality.relayed, "traffic measured, and local mode is never relayed")
 
 
 func run_client() -> void:

@@ -258,7 +258,8 @@ impl Steam {
             .filter(|&id| id != 0)
             .unwrap_or_else(settings::app_id);
         if self.api.is_none() {
-            let (api, verbal) = backend::init_steam(app_id)?;
+            let (mut api, verbal) = backend::init_steam(app_id)?;
+            api.hook_debug_output(log_bridge::steam_output());
             self.api = Some(api);
             self.init_verbal = verbal;
         }
