@@ -1,6 +1,8 @@
 //! `cargo xtask`: the project's one entry point.
 //!
-//! - `cargo xtask addon [--debug]`: builds the extension and assembles `addons/steam_multiplayer_peer/`.
+//! - `cargo xtask addon [--debug] [--universal]`: builds the extension and assembles
+//!   `addons/steam_multiplayer_peer/`; `--universal`, on macOS, builds one dylib for both Mac
+//!   architectures.
 //! - `cargo xtask test [--godot-only] [SCENARIO...]`: every test: format, lints, Rust tests, then
 //!   Godot end to end (the editor loading the addon, multi-process scenarios in local mode, the demo).
 //! - `cargo xtask demo`: builds the addon, gets Godot and runs the demo.
@@ -9,6 +11,7 @@ mod addon;
 mod demo;
 mod e2e;
 mod godot;
+mod platform;
 mod scenarios;
 
 use std::path::{Path, PathBuf};
@@ -23,12 +26,19 @@ pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("addon") => addon::build(!args.iter().any(|a| a == "--debug")).map(|_| ()),
+        Some("addon") => {
+            let release = !args.iter().any(|a| a == "--debug");
+            if args.iter().any(|a| a == "--universal") {
+                addon::build_universal(release).map(|_| ())
+            } else {
+                addon::build(release).map(|_| ())
+            }
+        }
         Some("test") => test(&args[1..]),
         Some("demo") => demo::run(),
-        _ => Err(
-            "usage: cargo xtask addon [--debug] | test [--godot-only] [SCENARIO...] | demo".into(),
-        ),
+        _ => Err("usage: cargo xtask addon [--debug] [--universal] \
+                  | test [--godot-only] [SCENARIO...] | demo"
+            .into()),
     };
     if let Err(err) = result {
         eprintln!("\nxtask: FAILED: {err}");
