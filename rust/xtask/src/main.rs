@@ -3,6 +3,7 @@
 //! - `cargo xtask addon [--debug] [--universal]`: builds the extension and assembles
 //!   `addons/steam_multiplayer_peer/`; `--universal`, on macOS, builds one dylib for both Mac
 //!   architectures.
+//! - `cargo xtask package`: zips the assembled addon into `target/steam_multiplayer_peer-<version>.zip`.
 //! - `cargo xtask test [--godot-only] [SCENARIO...]`: every test: format, lints, Rust tests, then
 //!   Godot end to end (the editor loading the addon, multi-process scenarios in local mode, the demo).
 //! - `cargo xtask demo`: builds the addon, gets Godot and runs the demo.
@@ -11,6 +12,7 @@ mod addon;
 mod demo;
 mod e2e;
 mod godot;
+mod package;
 mod platform;
 mod scenarios;
 
@@ -34,11 +36,14 @@ fn main() {
                 addon::build(release).map(|_| ())
             }
         }
+        Some("package") => package::package(&workspace_root()).map(|_| ()),
         Some("test") => test(&args[1..]),
         Some("demo") => demo::run(),
-        _ => Err("usage: cargo xtask addon [--debug] [--universal] \
+        _ => Err(
+            "usage: cargo xtask addon [--debug] [--universal] | package \
                   | test [--godot-only] [SCENARIO...] | demo"
-            .into()),
+                .into(),
+        ),
     };
     if let Err(err) = result {
         eprintln!("\nxtask: FAILED: {err}");

@@ -18,6 +18,14 @@ pub enum Platform {
 }
 
 impl Platform {
+    /// Every platform, in the `.gdextension`'s order.
+    pub const ALL: [Platform; 4] = [
+        Platform::LinuxX86_64,
+        Platform::LinuxArm64,
+        Platform::WindowsX86_64,
+        Platform::MacOs,
+    ];
+
     /// The platform this xtask runs on, which a build without `--target` is for.
     pub fn host() -> Result<Platform> {
         match (std::env::consts::OS, std::env::consts::ARCH) {
@@ -86,14 +94,6 @@ mod tests {
     use crate::addon::ADDON_DIR;
     use crate::workspace_root;
 
-    /// Every platform, in the `.gdextension`'s order.
-    const ALL: [Platform; 4] = [
-        Platform::LinuxX86_64,
-        Platform::LinuxArm64,
-        Platform::WindowsX86_64,
-        Platform::MacOs,
-    ];
-
     /// The entries of one `[section]` of a `.gdextension`, without comments or blank lines.
     fn section<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
         text.lines()
@@ -117,11 +117,11 @@ mod tests {
         let res = |platform: Platform, file: &str| {
             format!("res://{ADDON_DIR}/{}/{file}", platform.bin_dir())
         };
-        let libraries: Vec<String> = ALL
+        let libraries: Vec<String> = Platform::ALL
             .iter()
             .map(|&p| format!("{} = \"{}\"", p.tags(), res(p, p.extension_file())))
             .collect();
-        let dependencies: Vec<String> = ALL
+        let dependencies: Vec<String> = Platform::ALL
             .iter()
             .map(|&p| {
                 format!(
