@@ -135,12 +135,15 @@ fn step<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
     result
 }
 
-/// The repository root.
+/// The repository root, two levels above this crate.
 pub fn workspace_root() -> PathBuf {
+    // Not canonicalized: on Windows that makes a verbatim `\\?\C:\...` path, and cargo run
+    // from such a folder passes build scripts an OUT_DIR where `/` is no separator.
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("the workspace exists")
+        .ancestors()
+        .nth(2)
+        .expect("the xtask crate is rust/xtask")
+        .to_path_buf()
 }
 
 /// The cargo that runs us.
