@@ -1,69 +1,110 @@
 //! Assembling the drop-in addon folder.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
+use crate::platform::Platform;
 use crate::{Result, cargo, run, workspace_root};
 
 /// The addon folder, relative to the repository root and to a Godot project.
 pub const ADDON_DIR: &str = "addons/steam_multiplayer_peer";
 const CRATE: &str = "steam_multiplayer_peer";
+/// The two halves of a macOS universal dylib.
+const MACOS_TARGETS: [&str; 2] = ["aarch64-apple-darwin", "x86_64-apple-darwin"];
 
-/// Builds the extension for this machine and puts it in `addons/steam_multiplayer_peer/bin/`.
-/// Returns the addon folder.
+/// Builds the extension for this machine and puts it, with the Steam library, in its
+/// platform's folder in `addons/steam_multiplayer_peer/bin/`. Returns the addon folder.
 pub fn build(release: bool) -> Result<PathBuf> {
+    let platform = Platform::host()?;
+    let output = cargo_build(None, release)?;
+    let bin = platform_folder(platform)?;
+    copy(
+        &output.join(platform.cargo_output()),
+        &bin.join(platform.extension_file()),
+    )?;
+    copy_steam_library(&output, platform, &bin)?;
+    Ok(assembled(platform, release))
+}
+
+/// Builds the extension for both Mac architectures and joins them with `lipo` into one
+/// universal dylib, then assembles the macOS folder as [`build`] does. Only on macOS: the
+/// Apple linker and `lipo` are not available elsewhere.
+pub fn build_universal(release: bool) -> Result<PathBuf> {
+    if std::env::consts::OS != "macos" {
+        return Err(format!(
+            "--universal builds the macOS universal dylib and needs macOS (Apple's linker and \
+             lipo); this is {}: run `cargo xtask addon` without it to build for this machine",
+            std::env::consts::OS
+        )
+        .into());
+    }
+    let platform = Platform::MacOs;
+    let mut outputs = Vec::new();
+    for target in MACOS_TARGETS {
+        outputs.push(cargo_build(Some(target), release)?);
+    }
+    let bin = platform_folder(platform)?;
+    let mut lipo = Command::new("lipo");
+    lipo.arg("-create")
+        .arg("-output")
+        .arg(bin.join(platform.extension_file()))
+        .args(outputs.iter().map(|dir| dir.join(platform.cargo_output())));
+    run(&mut lipo)?;
+    // steamworks-sys ships one libsteam_api.dylib that is already universal, and copies the
+    // same file for either target.
+    copy_steam_library(&outputs[0], platform, &bin)?;
+    Ok(assembled(platform, release))
+}
+
+/// Runs `cargo build` for the extension, for `target` or else this machine; returns the folder
+/// cargo put it in, `target/[<triple>/]<profile>`.
+fn cargo_build(target: Option<&str>, release: bool) -> Result<PathBuf> {
     let mut command = cargo();
     command.args(["build", "--package", CRATE]);
+    let mut output = workspace_root().join("target");
+    if let Some(target) = target {
+        command.args(["--target", target]);
+        output.push(target);
+    }
     if release {
         command.arg("--release");
     }
     run(&mut command)?;
-    let root = workspace_root();
-    let profile = if release { "release" } else { "debug" };
-    let (prefix, extension) = match std::env::consts::OS {
-        "windows" => ("", "dll"),
-        "macos" => ("lib", "dylib"),
-        _ => ("lib", "so"),
-    };
-    let built = root
-        .join("target")
-        .join(profile)
-        .join(format!("{prefix}{CRATE}.{extension}"));
-    let addon = root.join(ADDON_DIR);
-    let bin = addon.join("bin");
-    std::fs::create_dir_all(&bin)?;
-    let arch = match std::env::consts::ARCH {
-        "aarch64" => "arm64",
-        arch => arch,
-    };
-    let target = bin.join(format!(
-        "lib{CRATE}.{}.{arch}.{extension}",
-        std::env::consts::OS
-    ));
-    std::fs::copy(&built, &target)
-        .map_err(|e| format!("copying {} to {}: {e}", built.display(), target.display()))?;
-    copy_steam_library(&root.join("target").join(profile), &bin)?;
-    println!(
-        "xtask: addon assembled in {} ({} build)",
-        addon.display(),
-        profile
-    );
-    Ok(addon)
+    Ok(output.join(if release { "release" } else { "debug" }))
 }
 
-/// The Steam library's name on this platform.
-fn steam_library() -> &'static str {
-    match std::env::consts::OS {
-        "windows" => "steam_api64.dll",
-        "macos" => "libsteam_api.dylib",
-        _ => "libsteam_api.so",
+/// The platform's folder in the addon's `bin/`, emptied so that it holds only this build.
+fn platform_folder(platform: Platform) -> Result<PathBuf> {
+    let folder = workspace_root().join(ADDON_DIR).join(platform.bin_dir());
+    if folder.exists() {
+        std::fs::remove_dir_all(&folder)?;
     }
+    std::fs::create_dir_all(&folder)?;
+    Ok(folder)
+}
+
+fn assembled(platform: Platform, release: bool) -> PathBuf {
+    let addon = workspace_root().join(ADDON_DIR);
+    let profile = if release { "release" } else { "debug" };
+    println!(
+        "xtask: addon assembled in {} ({} build, {profile})",
+        addon.display(),
+        platform.tags()
+    );
+    addon
+}
+
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to)
+        .map_err(|e| format!("copying {} to {}: {e}", from.display(), to.display()))?;
+    Ok(())
 }
 
 /// Puts the Steam library the build linked against beside the extension: steamworks-sys copies
-/// it into its build output, and the extension finds it there through its rpath.
-fn copy_steam_library(profile_dir: &Path, bin: &Path) -> Result<()> {
-    let name = steam_library();
-    let newest = std::fs::read_dir(profile_dir.join("build"))?
+/// it into its build output, `<output>/build/steamworks-sys-*/out/`.
+fn copy_steam_library(output: &Path, platform: Platform, bin: &Path) -> Result<()> {
+    let name = platform.steam_library();
+    let newest = std::fs::read_dir(output.join("build"))?
         .flatten()
         .filter(|e| {
             e.file_name()
@@ -76,13 +117,11 @@ fn copy_steam_library(profile_dir: &Path, bin: &Path) -> Result<()> {
     let Some(library) = newest else {
         return Err(format!(
             "the build left no {name} in {}",
-            profile_dir.join("build").display()
+            output.join("build").display()
         )
         .into());
     };
-    std::fs::copy(&library, bin.join(name))
-        .map_err(|e| format!("copying {}: {e}", library.display()))?;
-    Ok(())
+    copy(&library, &bin.join(name))
 }
 
 /// Copies the addon folder into the Godot project at `project`, replacing an older copy.

@@ -1,6 +1,9 @@
 //! `cargo xtask`: the project's one entry point.
 //!
-//! - `cargo xtask addon [--debug]`: builds the extension and assembles `addons/steam_multiplayer_peer/`.
+//! - `cargo xtask addon [--debug] [--universal]`: builds the extension and assembles
+//!   `addons/steam_multiplayer_peer/`; `--universal`, on macOS, builds one dylib for both Mac
+//!   architectures.
+//! - `cargo xtask package`: zips the assembled addon into `target/steam_multiplayer_peer-<version>.zip`.
 //! - `cargo xtask test [--godot-only] [SCENARIO...]`: every test: format, lints, Rust tests, then
 //!   Godot end to end (the editor loading the addon, multi-process scenarios in local mode, the demo).
 //! - `cargo xtask demo`: builds the addon, gets Godot and runs the demo.
@@ -9,6 +12,8 @@ mod addon;
 mod demo;
 mod e2e;
 mod godot;
+mod package;
+mod platform;
 mod scenarios;
 
 use std::path::{Path, PathBuf};
@@ -23,11 +28,21 @@ pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("addon") => addon::build(!args.iter().any(|a| a == "--debug")).map(|_| ()),
+        Some("addon") => {
+            let release = !args.iter().any(|a| a == "--debug");
+            if args.iter().any(|a| a == "--universal") {
+                addon::build_universal(release).map(|_| ())
+            } else {
+                addon::build(release).map(|_| ())
+            }
+        }
+        Some("package") => package::package(&workspace_root()).map(|_| ()),
         Some("test") => test(&args[1..]),
         Some("demo") => demo::run(),
         _ => Err(
-            "usage: cargo xtask addon [--debug] | test [--godot-only] [SCENARIO...] | demo".into(),
+            "usage: cargo xtask addon [--debug] [--universal] | package \
+                  | test [--godot-only] [SCENARIO...] | demo"
+                .into(),
         ),
     };
     if let Err(err) = result {
@@ -120,12 +135,15 @@ fn step<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
     result
 }
 
-/// The repository root.
+/// The repository root, two levels above this crate.
 pub fn workspace_root() -> PathBuf {
+    // Not canonicalized: on Windows that makes a verbatim `\\?\C:\...` path, and cargo run
+    // from such a folder passes build scripts an OUT_DIR where `/` is no separator.
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("the workspace exists")
+        .ancestors()
+        .nth(2)
+        .expect("the xtask crate is rust/xtask")
+        .to_path_buf()
 }
 
 /// The cargo that runs us.
