@@ -257,3 +257,87 @@ fn child_listener() {
         std::thread::sleep(Duration::from_millis(1));
     }
 }
+
+/// A game that sends its last messages and quits: they all arrive, although data it never
+/// read was waiting for it (which, closed carelessly, would reset the stream and lose them).
+#[test]
+fn tcp_what_a_quitting_process_sent_arrives() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    let mut harness = Tcp::new();
+    let mut sockets = harness.view();
+    sockets.listen(3).unwrap();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_sender", "--nocapture", "--test-threads=1"])
+        .env("CONTRACT_CHILD_PORT_BASE", harness.base.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut conn = None;
+    wait(&mut harness, "the child's connection", || {
+        while let Some(change) = sockets.next_status_change() {
+            if change.state == ConnectionState::Connecting {
+                sockets.accept(change.conn).unwrap();
+                conn = Some(change.conn);
+            }
+        }
+        conn.is_some()
+    });
+    let conn = conn.unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(lines.any(|line| line.unwrap().contains("CONNECTED")));
+    // Data the child will never read.
+    for _ in 0..200 {
+        sockets
+            .send(conn, 0, SendFlags::RELIABLE, [&[1; 1000], b""])
+            .unwrap();
+    }
+    harness.step();
+    writeln!(child.stdin.take().unwrap(), "GO").unwrap();
+    assert!(child.wait().unwrap().success());
+    let mut received = Vec::new();
+    let mut ended = None;
+    wait(&mut harness, "the child's messages, then its end", || {
+        sockets.receive(&mut received, usize::MAX);
+        while let Some(change) = sockets.next_status_change() {
+            if change.state.has_ended() {
+                ended = Some(received.len());
+            }
+        }
+        ended.is_some()
+    });
+    assert_eq!(ended, Some(CHILD_MESSAGES), "every message before the end");
+}
+
+const CHILD_MESSAGES: usize = 300;
+
+/// Runs only as the child of the test above: connects, sends when told, and quits.
+#[test]
+fn child_sender() {
+    let Ok(base) = std::env::var("CONTRACT_CHILD_PORT_BASE") else {
+        return;
+    };
+    let identity = LocalIdentity::new(NOBODY, None, base.parse().unwrap()).unwrap();
+    let endpoint = local::bind(&identity, FaultConfig::default()).unwrap();
+    let mut sockets = EmulatedSockets::new(endpoint.clone());
+    let conn = sockets.connect(SteamId::individual(ME), 3).unwrap();
+    loop {
+        sockets.pump(Instant::now());
+        if sockets.next_status_change().map(|c| c.state) == Some(ConnectionState::Connected) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    println!("CONNECTED");
+    let mut go = String::new();
+    std::io::stdin().read_line(&mut go).unwrap();
+    for n in 0..CHILD_MESSAGES as u32 {
+        sockets
+            .send(conn, 0, SendFlags::RELIABLE, [&n.to_le_bytes(), &[0; 500]])
+            .unwrap();
+    }
+    drop(sockets);
+    drop(endpoint);
+    std::process::exit(0);
+}

@@ -38,6 +38,9 @@ unsafe impl ExtensionLibrary for SteamMultiplayerPeerLibrary {
     fn on_stage_deinit(stage: InitStage) {
         if stage == InitStage::Scene {
             steam::singleton::unregister();
+            // Peers and Steam are gone: the local-mode streams close now, gracefully, so
+            // what the game sent last still arrives.
+            smp_transport::local::release_process_endpoint();
         }
     }
 }

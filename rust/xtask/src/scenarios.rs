@@ -176,7 +176,7 @@ fn mesh() -> Vec<Process> {
 /// A lobby's owner, two members, a late joiner, and a stranger who is not in the lobby.
 fn lobby_peer() -> Vec<Process> {
     vec![
-        host("lobby_peer", &[("b", steam(3))], None),
+        host("lobby_peer", &[("b", steam(3)), ("late", steam(4))], None),
         client(
             "lobby_peer",
             "a",

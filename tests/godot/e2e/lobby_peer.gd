@@ -48,7 +48,8 @@ func run_host() -> void:
 	print("READY")
 	await wait_until(func(): return multiplayer.get_peers().size() == 2, 20.0, "a and b")
 	var b := peer.get_peer_id_for_steam_id(arg_int("b"))
-	await wait_until(func(): return multiplayer.get_peers().size() == 3, 20.0, "the late joiner")
+	# By id, not by count: b may leave as soon as the late joiner arrives.
+	await wait_until(func(): return peer.get_peer_id_for_steam_id(arg_int("late")) != 0, 20.0, "the late joiner")
 	await wait_until(func(): return events.has(["disconnected", b]), 20.0, "b to be dropped when it leaves the lobby")
 	await barrier("end", 2)
 	print("QUITTING")
@@ -76,7 +77,8 @@ func run_member() -> void:
 			check(multiplayer.get_peers().has(other), "the other member is a peer")
 			_chat.rpc_id(other, "from %s" % args.role)
 			await wait_until(func(): return chats.has([other, "from %s" % ("b" if args.role == "a" else "a")]), 10.0, "the other member's RPC, directly")
-			await wait_until(func(): return multiplayer.get_peers().size() == 3, 30.0, "the late joiner")
+			# By id, not by count: b leaves as soon as it hears from the late joiner.
+			await wait_until(func(): return peer.get_peer_id_for_steam_id(arg_int("late")) != 0, 30.0, "the late joiner")
 			var late := peer.get_peer_id_for_steam_id(arg_int("late"))
 			await wait_until(func(): return chats.has([late, "hello from late"]), 10.0, "the late joiner's RPC")
 			if args.role == "b":

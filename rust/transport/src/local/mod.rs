@@ -34,6 +34,13 @@ pub fn process_endpoint(
     Ok(endpoint)
 }
 
+/// Lets go of the process's endpoint, so that it closes its streams gracefully once the last
+/// peer using it is gone; the extension calls it as the game ends. A later peer binds again.
+pub fn release_process_endpoint() {
+    let released = PROCESS_ENDPOINT.lock().take();
+    drop(released);
+}
+
 /// A new local user endpoint, outside the process-wide one (tests run many users in a process).
 pub fn bind(
     identity: &LocalIdentity,

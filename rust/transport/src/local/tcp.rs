@@ -21,6 +21,8 @@ const LINGER: Duration = Duration::from_secs(5);
 const READ_CHUNK: usize = 64 * 1024;
 const READS_PER_POLL: usize = 64;
 const DIAL_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long an ending process waits for the kernel to take what it still has to send.
+const EXIT_FLUSH: Duration = Duration::from_millis(200);
 
 struct TcpLink {
     stream: TcpStream,
@@ -66,6 +68,24 @@ impl TcpLink {
             self.written = 0;
         }
         Ok(())
+    }
+
+    /// Ends the stream as a process that quits must: everything written, then the end of
+    /// stream. Closing a socket with unread data would instead reset the stream, discarding
+    /// what the kernel had not sent yet, so what arrived is read away first.
+    fn finish(&mut self, deadline: Instant) {
+        while !self.outgoing.is_empty() && Instant::now() < deadline {
+            if self.flush().is_err() {
+                return;
+            }
+            if !self.outgoing.is_empty() {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        let _ = self.stream.shutdown(Shutdown::Write);
+        self.incoming.clear();
+        let _ = self.fill();
+        self.incoming.clear();
     }
 
     /// Drops every frame not yet started, keeping a frame already partly written whole.
@@ -290,6 +310,17 @@ fn describe(remote: Option<SteamId>) -> String {
     match remote.and_then(user_of) {
         Some(user) => format!("local user {user}"),
         None => "the remote".to_owned(),
+    }
+}
+
+impl Drop for TcpWire {
+    /// What this user sent before its endpoint went (the process quitting, most often) still
+    /// arrives, before the end of its streams.
+    fn drop(&mut self) {
+        let deadline = Instant::now() + EXIT_FLUSH;
+        for tcp in self.links.values_mut() {
+            tcp.finish(deadline);
+        }
     }
 }
 
