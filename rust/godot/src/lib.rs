@@ -6,6 +6,7 @@ mod backend;
 mod editor_docs_race;
 mod errors;
 mod log_bridge;
+mod monitors;
 mod multiplayer_peer;
 mod packet_peer;
 mod settings;

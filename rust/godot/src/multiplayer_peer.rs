@@ -18,7 +18,7 @@ use smp_protocol::rng::Rng;
 use crate::errors::godot_error;
 use crate::log_bridge::{self, FlushOnDrop};
 use crate::packet_peer::SteamPacketPeer;
-use crate::{backend, settings};
+use crate::{backend, monitors, settings};
 
 /// A `MultiplayerPeer` whose connections are Steam peer-to-peer connections.
 ///
@@ -66,6 +66,8 @@ pub struct SteamMultiplayerPeer {
     transport: i64,
     /// The lobby this peer follows, when started from one.
     lobby: Option<SteamId>,
+    /// This object, once its peers have monitors in the debugger (see `monitors`).
+    monitored_as: Option<InstanceId>,
 }
 
 #[godot_api]
@@ -84,6 +86,7 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             server_relay: false,
             transport: Self::TRANSPORT_SOCKETS,
             lobby: None,
+            monitored_as: None,
         }
     }
 
@@ -202,9 +205,17 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
         self.follow_lobby(now);
         // One event at a time: handlers re-enter this peer, and see its state as it is.
         while let Some(event) = self.driver.as_mut().and_then(PeerDriver::poll_event) {
+            let own = self.base().instance_id();
+            self.monitored_as = Some(own);
             let (signal, id) = match event {
-                Event::PeerConnected(id) => ("peer_connected", id),
-                Event::PeerDisconnected(id) => ("peer_disconnected", id),
+                Event::PeerConnected(id) => {
+                    monitors::peer_connected(own, id);
+                    ("peer_connected", id)
+                }
+                Event::PeerDisconnected(id) => {
+                    monitors::peer_disconnected(own, id);
+                    ("peer_disconnected", id)
+                }
             };
             self.base_mut()
                 .emit_signal(signal, &[i64::from(id).to_variant()]);
@@ -214,6 +225,9 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
     fn close(&mut self) {
         let _flush = FlushOnDrop;
         self.current = None;
+        if let Some(own) = self.monitored_as {
+            monitors::owner_closed(own);
+        }
         if let Some(driver) = self.driver.as_mut() {
             driver.close();
         }
@@ -606,6 +620,14 @@ impl SteamMultiplayerPeer {
     /// The transport state of peer `peer_id`, for [SteamPacketPeer].
     pub(crate) fn peer_state(&self, peer_id: i32) -> Option<smp_peer::ConnectionState> {
         Some(self.driver.as_ref()?.peer_connection(peer_id)?.1)
+    }
+}
+
+impl Drop for SteamMultiplayerPeer {
+    fn drop(&mut self) {
+        if let Some(own) = self.monitored_as {
+            monitors::owner_closed(own);
+        }
     }
 }
 

@@ -48,6 +48,7 @@ func run_host() -> void:
 	await wait_until(func(): return events.has(["disconnected", b]), 5.0, "peer_disconnected for the kicked client")
 	check(not multiplayer.get_peers().has(b), "the kicked client is gone")
 	check(kicked.get_connection_quality().is_empty(), "a gone peer has no connection quality")
+	check(not Performance.has_custom_monitor("Steam peer %d/Ping (ms)" % b), "nor monitors")
 	await wait_until(func(): return multiplayer.get_peers().size() == 2, 15.0, "the kicked client to come back")
 
 	var gate := open_refusing_gate()
@@ -68,6 +69,9 @@ func connection_quality(a: int) -> void:
 	var link: SteamPacketPeer = peer.get_peer(a)
 	await wait_until(func(): return link.get_connection_quality().get("local_quality", -1.0) >= 0.0, 5.0, "a measured connection quality")
 	var quality := link.get_connection_quality()
+	check(Performance.has_custom_monitor("Steam peer %d/Ping (ms)" % a), "the debugger's Monitors tab has a's ping")
+	check(Performance.get_custom_monitor("Steam/Peers") == 2, "and counts both clients")
+	check(Performance.get_custom_monitor("Steam/Bytes in per second") > 0.0, "and the bytes coming in")
 	for key in ["ping", "local_quality", "remote_quality", "packets_out_per_second", "bytes_out_per_second", "packets_in_per_second", "bytes_in_per_second", "send_rate", "pending_unreliable", "pending_reliable", "sent_unacknowledged_reliable", "queue_time", "relayed"]:
 		check(quality.has(key), "connection quality has %s" % key)
 	# Each side adds 5 to 10 ms of injected lag to what it receives.
