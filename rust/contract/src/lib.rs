@@ -26,13 +26,19 @@ pub trait Harness {
     /// The responder's Steam id.
     fn responder(&self) -> SteamId;
     /// A Steam id nobody plays as.
-    fn absent(&self) -> SteamId;
+    fn absent(&self) -> SteamId {
+        SteamId::individual(9)
+    }
     /// Lets time pass and data move, the responder's too when it runs in this process.
     fn step(&mut self);
     /// How long a bounded wait may take.
-    fn patience(&self) -> Duration;
+    fn patience(&self) -> Duration {
+        Duration::from_secs(20)
+    }
     /// How much time one step lets pass.
-    fn step_length(&self) -> Duration;
+    fn step_length(&self) -> Duration {
+        Duration::from_millis(1)
+    }
 }
 
 /// Steps until `done` holds; panics with `what` once the harness's patience runs out.

@@ -14,7 +14,8 @@ use smp_transport::{ConnectionState, FaultConfig, SendFlags, Sockets};
 
 const ME: u32 = 1;
 const RESPONDER: u32 = 2;
-const NOBODY: u32 = 9;
+/// The user a child process plays as; nobody else does.
+const CHILD: u32 = 9;
 
 /// Both users in one in-process network, on simulated time.
 struct Memory {
@@ -56,22 +57,10 @@ impl Harness for Memory {
         self.responder.identity()
     }
 
-    fn absent(&self) -> SteamId {
-        SteamId::individual(NOBODY)
-    }
-
     fn step(&mut self) {
         self.now += self.step_length();
         self.local.pump(self.now);
         self.responder.poll(self.now);
-    }
-
-    fn patience(&self) -> Duration {
-        Duration::from_secs(20)
-    }
-
-    fn step_length(&self) -> Duration {
-        Duration::from_millis(1)
     }
 }
 
@@ -111,10 +100,6 @@ impl Harness for Tcp {
         self.responder.identity()
     }
 
-    fn absent(&self) -> SteamId {
-        SteamId::individual(NOBODY)
-    }
-
     fn step(&mut self) {
         std::thread::sleep(self.step_length());
         let now = Instant::now();
@@ -124,10 +109,6 @@ impl Harness for Tcp {
 
     fn patience(&self) -> Duration {
         Duration::from_secs(10)
-    }
-
-    fn step_length(&self) -> Duration {
-        Duration::from_millis(1)
     }
 }
 
@@ -215,7 +196,7 @@ fn tcp_a_killed_process_is_a_problem_detected_locally() {
         "the child never listened"
     );
     let mut sockets = harness.view();
-    let conn = sockets.connect(SteamId::individual(NOBODY), 0).unwrap();
+    let conn = sockets.connect(SteamId::individual(CHILD), 0).unwrap();
     let mut connected = false;
     wait(&mut harness, "the child to accept", || {
         while let Some(change) = sockets.next_status_change() {
@@ -231,7 +212,7 @@ fn tcp_a_killed_process_is_a_problem_detected_locally() {
         (conn, ConnectionState::ProblemDetectedLocally)
     );
     assert!(
-        change.end_debug.contains(&format!("local user {NOBODY}")),
+        change.end_debug.contains(&format!("local user {CHILD}")),
         "{}",
         change.end_debug
     );
@@ -243,7 +224,7 @@ fn child_listener() {
     let Ok(base) = std::env::var("CONTRACT_CHILD_PORT_BASE") else {
         return;
     };
-    let identity = LocalIdentity::new(NOBODY, None, base.parse().unwrap()).unwrap();
+    let identity = LocalIdentity::new(CHILD, None, base.parse().unwrap()).unwrap();
     let mut sockets = EmulatedSockets::new(local::bind(&identity, FaultConfig::default()).unwrap());
     sockets.listen(0).unwrap();
     println!("LISTENING");
@@ -318,7 +299,7 @@ fn child_sender() {
     let Ok(base) = std::env::var("CONTRACT_CHILD_PORT_BASE") else {
         return;
     };
-    let identity = LocalIdentity::new(NOBODY, None, base.parse().unwrap()).unwrap();
+    let identity = LocalIdentity::new(CHILD, None, base.parse().unwrap()).unwrap();
     let endpoint = local::bind(&identity, FaultConfig::default()).unwrap();
     let mut sockets = EmulatedSockets::new(endpoint.clone());
     let conn = sockets.connect(SteamId::individual(ME), 3).unwrap();

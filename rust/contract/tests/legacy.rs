@@ -3,7 +3,7 @@
 //! accepted only from admitted users, and the P2P API's smaller unreliable packets.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use parking_lot::Mutex;
 use smp_contract::responder::ECHO_PORT;
@@ -16,7 +16,6 @@ use smp_transport::{ConnectionState, FaultConfig, SendFlags, SocketError, Socket
 
 const ME: u32 = 1;
 const RESPONDER: u32 = 2;
-const NOBODY: u32 = 9;
 
 /// Both users' legacy P2P sessions over an in-process network, on simulated time.
 struct Legacy {
@@ -61,22 +60,10 @@ impl Harness for Legacy {
         self.responder.identity()
     }
 
-    fn absent(&self) -> SteamId {
-        SteamId::individual(NOBODY)
-    }
-
     fn step(&mut self) {
         self.now += self.step_length();
         self.local.lock().pump(self.now);
         self.responder.poll(self.now);
-    }
-
-    fn patience(&self) -> Duration {
-        Duration::from_secs(20)
-    }
-
-    fn step_length(&self) -> Duration {
-        Duration::from_millis(1)
     }
 }
 

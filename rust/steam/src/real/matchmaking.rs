@@ -246,13 +246,9 @@ impl Matchmaking {
             }
         }
         for (key, value, comparison) in &filter.numbers {
-            let number = numeric_filter_value(*value).unwrap_or_else(|saturated| {
-                warn!(
-                    "addRequestLobbyListNumericalFilter: {value} does not fit Steam's 32-bit numbers; using {saturated}"
-                );
-                saturated
-            });
-            let key = c_string("addRequestLobbyListNumericalFilter key", key);
+            let call = "addRequestLobbyListNumericalFilter";
+            let number = steam_number(call, *value);
+            let key = c_string(&format!("{call} key"), key);
             unsafe {
                 sys::SteamAPI_ISteamMatchmaking_AddRequestLobbyListNumericalFilter(
                     self.mm,
@@ -263,13 +259,9 @@ impl Matchmaking {
             }
         }
         for (key, value) in &filter.near {
-            let number = numeric_filter_value(*value).unwrap_or_else(|saturated| {
-                warn!(
-                    "addRequestLobbyListNearValueFilter: {value} does not fit Steam's 32-bit numbers; using {saturated}"
-                );
-                saturated
-            });
-            let key = c_string("addRequestLobbyListNearValueFilter key", key);
+            let call = "addRequestLobbyListNearValueFilter";
+            let number = steam_number(call, *value);
+            let key = c_string(&format!("{call} key"), key);
             unsafe {
                 sys::SteamAPI_ISteamMatchmaking_AddRequestLobbyListNearValueFilter(
                     self.mm,
@@ -337,4 +329,12 @@ impl Matchmaking {
             )
         }
     }
+}
+/// A filter's number as Steam's 32 bits, saturated with a warning naming `call` when it does
+/// not fit.
+fn steam_number(call: &str, value: i64) -> i32 {
+    numeric_filter_value(value).unwrap_or_else(|saturated| {
+        warn!("{call}: {value} does not fit Steam's 32-bit numbers; using {saturated}");
+        saturated
+    })
 }
