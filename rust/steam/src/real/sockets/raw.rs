@@ -311,3 +311,43 @@ mod tests {
         assert!(!lanes.relayed);
     }
 }
+
+/// The networking-sockets calls that answer an `EResult`, declared as answering the integer it
+/// is: the bindings declare Rust's `EResult` enum, and a value newer than the bindings' list (a
+/// newer Steam client may answer one) would be undefined behaviour there.
+pub mod eresult_calls {
+    use std::os::raw::c_int;
+
+    use steamworks::sys;
+
+    // SAFETY: the same functions of the same library the bindings declare, with the same
+    // parameters; only the return type differs, `c_int` being the C enum's representation.
+    unsafe extern "C" {
+        /// `ISteamNetworkingSockets::AcceptConnection`.
+        #[link_name = "SteamAPI_ISteamNetworkingSockets_AcceptConnection"]
+        pub fn accept_connection(
+            sockets: *mut sys::ISteamNetworkingSockets,
+            conn: sys::HSteamNetConnection,
+        ) -> c_int;
+
+        /// `ISteamNetworkingSockets::ConfigureConnectionLanes`.
+        #[link_name = "SteamAPI_ISteamNetworkingSockets_ConfigureConnectionLanes"]
+        pub fn configure_connection_lanes(
+            sockets: *mut sys::ISteamNetworkingSockets,
+            conn: sys::HSteamNetConnection,
+            lanes: c_int,
+            priorities: *const c_int,
+            weights: *const u16,
+        ) -> c_int;
+
+        /// `ISteamNetworkingSockets::GetConnectionRealTimeStatus`.
+        #[link_name = "SteamAPI_ISteamNetworkingSockets_GetConnectionRealTimeStatus"]
+        pub fn get_connection_real_time_status(
+            sockets: *mut sys::ISteamNetworkingSockets,
+            conn: sys::HSteamNetConnection,
+            status: *mut sys::SteamNetConnectionRealTimeStatus_t,
+            lanes: c_int,
+            lane_status: *mut sys::SteamNetConnectionRealTimeLaneStatus_t,
+        ) -> c_int;
+    }
+}

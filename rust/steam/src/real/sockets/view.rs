@@ -17,7 +17,9 @@ use super::SocketsInterfaces;
 use super::hub::{OwnerId, SharedHub};
 use super::mapping::{check_lane_count, check_message, eresult_error, is_ok, send_result};
 use super::message::{fill_outgoing, take_incoming};
-use super::raw::{SteamConnectionInfo, read_connection_info, read_quality, steam_identity};
+use super::raw::{
+    SteamConnectionInfo, eresult_calls, read_connection_info, read_quality, steam_identity,
+};
 use crate::real::convert::c_string;
 
 /// Received-message pointers taken per call at first; the buffer doubles whenever Steam fills
@@ -217,11 +219,8 @@ impl Sockets for SocketsView {
         if !ours || !self.join_poll_group(conn) {
             return Err(SocketError::InvalidHandle);
         }
-        // SAFETY: the interface is valid (see `SocketsInterfaces`). Steam returns an `EResult`
-        // of the SDK's list, which the bindings' enum mirrors.
-        let result = unsafe {
-            sys::SteamAPI_ISteamNetworkingSockets_AcceptConnection(self.steam.sockets, conn.0)
-        } as i32;
+        // SAFETY: the interface is valid (see `SocketsInterfaces`).
+        let result = unsafe { eresult_calls::accept_connection(self.steam.sockets, conn.0) };
         if is_ok(result) {
             Ok(())
         } else {
@@ -260,17 +259,16 @@ impl Sockets for SocketsView {
             .ok_or(SocketError::InvalidHandle)?;
         check_lane_count(lanes, current)?;
         // SAFETY: the interface is valid (see `SocketsInterfaces`); null priorities and weights
-        // mean "all equal". Steam returns an `EResult` of the SDK's list, which the bindings'
-        // enum mirrors.
+        // mean "all equal".
         let result = unsafe {
-            sys::SteamAPI_ISteamNetworkingSockets_ConfigureConnectionLanes(
+            eresult_calls::configure_connection_lanes(
                 self.steam.sockets,
                 conn.0,
                 c_int::from(lanes),
                 ptr::null(),
                 ptr::null(),
             )
-        } as i32;
+        };
         if !is_ok(result) {
             return Err(eresult_error(result, self.steam_state(conn)));
         }
@@ -376,8 +374,7 @@ impl Sockets for SocketsView {
         let lane_count = if lanes > 1 { usize::from(lanes) } else { 0 };
         // SAFETY: all zeroes is a valid status and lane status; the interface is valid (see
         // `SocketsInterfaces`); Steam writes at most `lane_count` lane statuses, and none
-        // through the null pointer passed when there are none to read. It returns an
-        // `EResult` of the SDK's list, which the bindings' enum mirrors.
+        // through the null pointer passed when there are none to read.
         unsafe {
             let mut status: sys::SteamNetConnectionRealTimeStatus_t = std::mem::zeroed();
             let mut lane_status =
@@ -387,13 +384,13 @@ impl Sockets for SocketsView {
             } else {
                 lane_status.as_mut_ptr()
             };
-            let result = sys::SteamAPI_ISteamNetworkingSockets_GetConnectionRealTimeStatus(
+            let result = eresult_calls::get_connection_real_time_status(
                 self.steam.sockets,
                 conn.0,
                 &mut status,
                 lane_count as c_int,
                 lanes_out,
-            ) as i32;
+            );
             is_ok(result).then(|| read_quality(&raw const status, &lane_status, steam.relayed()))
         }
     }
