@@ -20,15 +20,39 @@ use crate::log_bridge::{self, FlushOnDrop};
 use crate::packet_peer::SteamPacketPeer;
 use crate::{backend, monitors, settings};
 
-/// A `MultiplayerPeer` whose connections are Steam peer-to-peer connections.
+/// A [MultiplayerPeer] whose connections are Steam peer-to-peer connections.
 ///
-/// Assign it to `multiplayer.multiplayer_peer` after [method create_host] or
-/// [method create_client], and RPCs and replication travel over Steam. The host is peer 1 and
-/// decides every client's id. Channels `0` to `steam/multiplayer_peer/max_channels - 1` are
-/// independent lanes; `TRANSFER_MODE_UNRELIABLE_ORDERED` really is unreliable.
+/// Start it with [method create_host], [method create_client], [method host_with_lobby] or
+/// [method connect_to_lobby], then assign it to [member MultiplayerAPI.multiplayer_peer]: RPCs
+/// and replication travel over Steam. The host is peer 1 and decides every client's id; a
+/// client's proposed id can change until [signal MultiplayerAPI.connected_to_server], so read
+/// [method MultiplayerPeer.get_unique_id] after it. Peer ids are Godot's; Steam ids (64-bit
+/// [code]int[/code]) name users: [method get_steam_id_for_peer_id] and
+/// [method get_peer_id_for_steam_id] convert.
 ///
-/// Outside Steam, start each game instance with the environment variable
-/// `STEAM_LOCAL_USER=1`, `2`, ...: the instances find each other on this machine (local mode).
+/// [b]Channels:[/b] transfer channels 0 to N-1, N from the project setting
+/// [code]steam/multiplayer_peer/max_channels[/code] (default 4, at most 64; read when the peer
+/// first starts, and again after a [member transport] change); each is its own Steam lane.
+/// [b]Modes:[/b] [constant MultiplayerPeer.TRANSFER_MODE_UNRELIABLE_ORDERED] may be lost and never
+/// arrives after a newer packet of its channel. [b]Limits:[/b] payloads of up to 524287 bytes reliable,
+/// 524285 unreliable (1189 with [constant TRANSPORT_LEGACY_P2P]).
+///
+/// [b]Errors:[/b] [code]put_packet[/code] returns [constant ERR_UNCONFIGURED] when the peer is not
+/// active or still connecting, [constant ERR_INVALID_PARAMETER] for a target that names no
+/// connected peer, a channel out of range or a payload over the limit, and
+/// [constant ERR_CONNECTION_ERROR] when Steam refuses the send; each also pushes an error saying
+/// why. [method MultiplayerPeer.disconnect_peer] of an unknown peer pushes an error.
+///
+/// [b]Local mode:[/b] with no Steam client, start each game instance with the environment
+/// variable [code]STEAM_LOCAL_USER=1[/code], [code]2[/code], ...: instances on this machine find
+/// each other over loopback, with Steam's connection semantics. [constant TRANSPORT_SOCKETS] then
+/// needs no [method Steam.steamInitEx].
+///
+/// [b]Unlike GodotSteam's peer:[/b] unreliable ordered packets are not sent reliably, client ids
+/// never collide, every channel is usable, refused connections fail at once, and the peer can be
+/// started again after [method MultiplayerPeer.close]. The two peers do not interoperate.
+/// The debugger's Monitors tab shows each connected peer's ping, rates and loss
+/// ([code]Steam peer <id>/...[/code]) and totals ([code]Steam/...[/code]).
 #[derive(GodotClass)]
 #[class(tool, base = MultiplayerPeerExtension)]
 pub struct SteamMultiplayerPeer {
@@ -39,29 +63,49 @@ pub struct SteamMultiplayerPeer {
     target_peer: i32,
     transfer_channel: i32,
     transfer_mode: TransferMode,
-    /// How much the addon prints: `DEBUG_LEVEL_NONE` (warnings and errors), `DEBUG_LEVEL_PEER`
-    /// (also connections, handshakes and drops) or `DEBUG_LEVEL_STEAM` (also Steam's own output).
-    /// The level applies to the whole addon.
+    /// How much the addon prints: [constant DEBUG_LEVEL_NONE] (warnings and errors, the
+    /// default), [constant DEBUG_LEVEL_PEER] (also connections, handshakes and drops) or
+    /// [constant DEBUG_LEVEL_STEAM] (also Steam's own networking output; its warnings always
+    /// show). Other values are clamped to this range.
+    ///
+    /// The level is process-wide: the last value set on any peer applies to every peer and to
+    /// the [Steam] singleton. This property reads back what was set on this peer.
     #[var(set)]
     debug_level: i64,
-    /// Send unreliable packets that cannot go out at once are dropped instead of queued
-    /// (Steam's `NO_DELAY` flag).
+    /// When [code]true[/code], an unreliable packet that cannot be sent at once (connection
+    /// still being set up, or congested) is dropped instead of queued: Steam's
+    /// [code]k_nSteamNetworkingSend_NoDelay[/code]. Reliable packets are never dropped. Default
+    /// [code]false[/code].
+    ///
+    /// Applies at once, to a running peer too. Only Steam's networking sockets honour it: local
+    /// mode and [constant TRANSPORT_LEGACY_P2P] ignore it.
     #[var(set)]
     no_delay: bool,
-    /// Every packet is sent at once instead of being coalesced with later ones for up to a few
-    /// milliseconds (Steam's `NO_NAGLE` flag).
+    /// When [code]true[/code], every packet goes out at once instead of waiting a few
+    /// milliseconds to be coalesced with later ones: Steam's
+    /// [code]k_nSteamNetworkingSend_NoNagle[/code]. Lower latency, more packets. Default
+    /// [code]false[/code].
+    ///
+    /// Applies at once, to a running peer too. Only Steam's networking sockets honour it: local
+    /// mode and [constant TRANSPORT_LEGACY_P2P] always send at once.
     #[var(set)]
     no_nagle: bool,
-    /// On the host, `true` makes a star: clients connect only to the host, and Godot relays
-    /// between them. `false` (the default, as in GodotSteam) makes a full mesh: clients connect
-    /// to each other with [method add_peer]. Set it before [method create_host].
+    /// The topology, chosen by the host. [code]true[/code] makes a star: clients connect only to
+    /// the host, and Godot relays between them. [code]false[/code] (the default, as in
+    /// GodotSteam) makes a full mesh: clients connect to each other with [method add_peer] (a
+    /// lobby peer does it by itself).
+    ///
+    /// Set it before [method create_host]; while the peer is active, setting it pushes an error
+    /// and changes nothing. A client's own value does not matter: it learns the host's when
+    /// admitted.
     #[var(set)]
     server_relay: bool,
-    /// What the peer's connections run on: `TRANSPORT_SOCKETS` (the default: Steam's
-    /// networking sockets, with a lane per channel) or `TRANSPORT_LEGACY_P2P` (the legacy P2P
-    /// API's sessions, on P2P channel 1000, for games that need it; it needs
-    /// `Steam.steamInitEx()` first, and holds unreliable packets to 1192 bytes). Set it
-    /// before starting the peer.
+    /// What the peer's connections run on: [constant TRANSPORT_SOCKETS] (the default: Steam's
+    /// networking sockets) or [constant TRANSPORT_LEGACY_P2P] (the legacy P2P API's sessions).
+    /// Both behave the same; both run in local mode. This is not a GodotSteam property.
+    ///
+    /// Set it while the peer is not active; on an active peer, or with another value, setting
+    /// it pushes an error and changes nothing.
     #[var(set)]
     transport: i64,
     /// The lobby this peer follows, when started from one.
@@ -287,39 +331,58 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
 
 #[godot_api]
 impl SteamMultiplayerPeer {
-    /// Connections run on Steam's networking sockets (`ISteamNetworkingSockets`).
+    /// [member transport]: Steam's networking sockets ([code]ISteamNetworkingSockets[/code]):
+    /// a listen socket per peer, one Steam lane per channel. On Steam it needs
+    /// [method Steam.steamInitEx] first (not in local mode); the relay network is initialized
+    /// when the first peer starts.
     #[constant]
     const TRANSPORT_SOCKETS: i64 = 0;
-    /// Connections run on the legacy P2P API (`ISteamNetworking`).
+    /// [member transport]: the legacy P2P API ([code]ISteamNetworking[/code]), for games that
+    /// need it. It needs [method Steam.steamInitEx] first, in local mode too. Its packets use P2P
+    /// channel 1000 (keep the game's own P2P packets off it). Unreliable payloads are at most
+    /// 1189 bytes (the API's 1200, less headers): a larger one makes [code]put_packet[/code]
+    /// return [constant ERR_CONNECTION_ERROR]. P2P sessions are per user and shared with the
+    /// game: [method Steam.closeP2PSessionWithUser] also ends the peer's connection to that user.
     #[constant]
     const TRANSPORT_LEGACY_P2P: i64 = 1;
 
-    /// Messages: warnings and errors only.
+    /// [member debug_level]: warnings and errors only.
     #[constant]
     const DEBUG_LEVEL_NONE: i64 = 0;
-    /// Messages: also the peer's connections, handshakes and drops.
+    /// [member debug_level]: also the peers' connections, handshakes and drops.
     #[constant]
     const DEBUG_LEVEL_PEER: i64 = 1;
-    /// Messages: also Steam's own networking output.
+    /// [member debug_level]: also Steam's own informational networking output (local mode has
+    /// none).
     #[constant]
     const DEBUG_LEVEL_STEAM: i64 = 2;
 
-    /// Starts hosting on `virtual_port`: this peer becomes peer 1 and is connected at once.
+    /// Starts hosting: this peer becomes peer 1, is [constant MultiplayerPeer.CONNECTION_CONNECTED]
+    /// at once, and accepts clients on Steam virtual port [param virtual_port].
     ///
-    /// Returns `OK`; `ERR_ALREADY_IN_USE` if the peer is already active; `ERR_CANT_CREATE` if
-    /// Steam networking is not available or the virtual port is taken.
+    /// Returns [constant OK]; [constant ERR_ALREADY_IN_USE] if the peer is already active;
+    /// [constant ERR_CANT_CREATE] if Steam networking is not available (on Steam before
+    /// [method Steam.steamInitEx], or with [constant TRANSPORT_LEGACY_P2P] before it even in
+    /// local mode) or another peer of this process listens on [param virtual_port]. Each error
+    /// also pushes one saying why.
     #[func]
     fn create_host(&mut self, #[opt(default = 0)] virtual_port: i32) -> Error {
         let _flush = FlushOnDrop;
         self.start("create_host", |driver| driver.create_host(virtual_port))
     }
 
-    /// Connects to the host with Steam id `steam_id` on `virtual_port`. The peer is
-    /// `CONNECTION_CONNECTING` until the host admits it (`connected_to_server`), or fails
-    /// within 10 seconds (`connection_failed`).
+    /// Connects to the host whose Steam id is [param steam_id], on Steam virtual port
+    /// [param virtual_port]. The peer is [constant MultiplayerPeer.CONNECTION_CONNECTING] until
+    /// the host admits it ([signal MultiplayerAPI.connected_to_server]) or the attempt fails
+    /// ([signal MultiplayerAPI.connection_failed]): refused, unreachable, or no handshake within
+    /// 10 seconds. In local mode a user who is not running fails at once.
     ///
-    /// Returns `OK`; `ERR_ALREADY_IN_USE` if the peer is already active; `ERR_INVALID_PARAMETER`
-    /// for our own Steam id; `ERR_CANT_CREATE` if Steam networking is not available.
+    /// The client also listens on [param virtual_port], for mesh links from other clients.
+    ///
+    /// Returns [constant OK]; [constant ERR_ALREADY_IN_USE] if the peer is already active;
+    /// [constant ERR_INVALID_PARAMETER] for our own Steam id; [constant ERR_CANT_CREATE] if Steam
+    /// networking is not available (as for [method create_host]) or the connection cannot be
+    /// started. Each error also pushes one saying why.
     #[func]
     fn create_client(&mut self, steam_id: i64, #[opt(default = 0)] virtual_port: i32) -> Error {
         let _flush = FlushOnDrop;
@@ -329,12 +392,16 @@ impl SteamMultiplayerPeer {
         })
     }
 
-    /// Connects to one more peer, `steam_id`, on `virtual_port`: a client adds the other
-    /// clients this way to build a full mesh. Adding a peer already connected does nothing.
+    /// Connects to one more user, Steam id [param steam_id], on Steam virtual port
+    /// [param virtual_port]: in a full mesh, a client adds the other clients this way (the
+    /// host's [member server_relay] is [code]false[/code]). A user already connected or connecting
+    /// is left alone ([constant OK]). The new peer arrives with
+    /// [signal MultiplayerPeer.peer_connected].
     ///
-    /// Returns `OK`; `ERR_UNCONFIGURED` if the peer is not active; `ERR_INVALID_PARAMETER` for
-    /// our own Steam id; `ERR_UNAVAILABLE` on a client whose host relays (`server_relay`);
-    /// `ERR_CANT_CREATE` if the connection cannot be started.
+    /// Returns [constant OK]; [constant ERR_UNCONFIGURED] if the peer is not active;
+    /// [constant ERR_INVALID_PARAMETER] for our own Steam id; [constant ERR_UNAVAILABLE] on a
+    /// connected client whose host relays; [constant ERR_CANT_CREATE] if the connection cannot be
+    /// started. Each error also pushes one saying why.
     #[func]
     fn add_peer(&mut self, steam_id: i64, #[opt(default = 0)] virtual_port: i32) -> Error {
         let _flush = FlushOnDrop;
@@ -353,12 +420,16 @@ impl SteamMultiplayerPeer {
         }
     }
 
-    /// Hosts the lobby `lobby_id`, which we must own (see `Steam.createLobby`): hosts, connects
-    /// to every member, and from then on follows the lobby: members who join are connected,
-    /// members who leave are disconnected, and only members may connect.
+    /// Hosts the game of lobby [param lobby_id] (a Steam id), which we must own: call it from
+    /// [signal Steam.lobby_created]. Like [method create_host] on virtual port 0, then the peer
+    /// follows the lobby on every poll: it connects members (who join later too), disconnects
+    /// members who leave (everyone, if we leave), and refuses connections from anyone else
+    /// after 5 seconds' grace (a join Steam has not reported yet), saying so in the log.
     ///
-    /// Returns `OK`; `ERR_CANT_CREATE` when we do not own the lobby or Steam is not
-    /// initialized; `ERR_ALREADY_IN_USE` when the peer is already active.
+    /// Returns [constant OK]; [constant ERR_ALREADY_IN_USE] if the peer is already active;
+    /// [constant ERR_CANT_CREATE] before [method Steam.steamInitEx] (local mode included), when we
+    /// do not own the lobby, or as for [method create_host]. Each error also pushes one saying
+    /// why.
     #[func]
     fn host_with_lobby(&mut self, lobby_id: i64) -> Error {
         let _flush = FlushOnDrop;
@@ -376,12 +447,16 @@ impl SteamMultiplayerPeer {
         self.start_following("host_with_lobby", lobby, |driver| driver.create_host(0))
     }
 
-    /// Joins the game of the lobby `lobby_id`, which we must be in (see `Steam.joinLobby`):
-    /// connects to its owner as the host and, in a full mesh, to every other member; from then
-    /// on follows the lobby as [method host_with_lobby] does.
+    /// Joins the game of lobby [param lobby_id] (a Steam id), which we must be in but not own:
+    /// call it from [signal Steam.lobby_joined]. Like [method create_client] to the lobby's owner
+    /// on virtual port 0, and in a full mesh to every other member; from then on the peer follows
+    /// the lobby as [method host_with_lobby] does. Leaving the lobby, or its owner leaving, ends
+    /// the game. Call it on a peer that is not active.
     ///
-    /// Returns `OK`; `ERR_CANT_CREATE` when we are not in the lobby or Steam is not
-    /// initialized; `ERR_ALREADY_IN_USE` when the peer is already active.
+    /// Returns [constant OK]; [constant ERR_CANT_CREATE] before [method Steam.steamInitEx] (local
+    /// mode included), when we are not in the lobby, when we own it (use
+    /// [method host_with_lobby]), or as for [method create_client]. Each error also pushes one
+    /// saying why.
     #[func]
     fn connect_to_lobby(&mut self, lobby_id: i64) -> Error {
         let _flush = FlushOnDrop;
@@ -407,7 +482,9 @@ impl SteamMultiplayerPeer {
         })
     }
 
-    /// The connected peer `peer_id` as a [SteamPacketPeer], or `null` if there is none.
+    /// The connected peer [param peer_id] as a new [SteamPacketPeer], for its Steam id, state
+    /// and connection quality. [code]null[/code] for our own id, a peer still in its handshake,
+    /// one that has left, or an inactive peer.
     #[func]
     fn get_peer(&self, peer_id: i32) -> Option<Gd<SteamPacketPeer>> {
         let (steam_id, _) = self.driver.as_ref()?.peer_connection(peer_id)?;
@@ -418,7 +495,8 @@ impl SteamMultiplayerPeer {
         ))
     }
 
-    /// The peer id of `steam_id`: our own id for our Steam id, else a connected peer's, else 0.
+    /// The Godot peer id of the user with Steam id [param steam_id]: our own id for our Steam id
+    /// (while active), else that of a connected peer (handshake completed), else 0.
     #[func]
     fn get_peer_id_for_steam_id(&self, steam_id: i64) -> i32 {
         self.driver
@@ -427,7 +505,8 @@ impl SteamMultiplayerPeer {
             .unwrap_or(0)
     }
 
-    /// The Steam id of `peer_id`: ours for our own id, else a connected peer's, else 0.
+    /// The Steam id of Godot peer [param peer_id]: ours for our own id (while active), else that
+    /// of a connected peer, else 0.
     #[func]
     fn get_steam_id_for_peer_id(&self, peer_id: i32) -> i64 {
         self.driver
@@ -436,7 +515,8 @@ impl SteamMultiplayerPeer {
             .map_or(0, |id| id.0 as i64)
     }
 
-    /// Sets [member debug_level].
+    /// Sets [member debug_level], clamped to [constant DEBUG_LEVEL_NONE] ..
+    /// [constant DEBUG_LEVEL_STEAM], for the whole process.
     #[func]
     fn set_debug_level(&mut self, level: i64) {
         self.debug_level = level.clamp(Self::DEBUG_LEVEL_NONE, Self::DEBUG_LEVEL_STEAM);
@@ -445,7 +525,7 @@ impl SteamMultiplayerPeer {
         backend::hook_steam_output();
     }
 
-    /// Sets [member no_delay].
+    /// Sets [member no_delay]; takes effect at once.
     #[func]
     fn set_no_delay(&mut self, no_delay: bool) {
         self.no_delay = no_delay;
@@ -454,7 +534,7 @@ impl SteamMultiplayerPeer {
         }
     }
 
-    /// Sets [member no_nagle].
+    /// Sets [member no_nagle]; takes effect at once.
     #[func]
     fn set_no_nagle(&mut self, no_nagle: bool) {
         self.no_nagle = no_nagle;
@@ -463,7 +543,8 @@ impl SteamMultiplayerPeer {
         }
     }
 
-    /// Sets [member transport]; only while the peer is not active.
+    /// Sets [member transport]. While the peer is active, or for a value that is not a
+    /// `TRANSPORT_*` constant, pushes an error and changes nothing.
     #[func]
     fn set_transport(&mut self, transport: i64) {
         if !matches!(
@@ -488,7 +569,8 @@ impl SteamMultiplayerPeer {
         }
     }
 
-    /// Sets [member server_relay]; only while the peer is not active.
+    /// Sets [member server_relay]. While the peer is active, pushes an error and changes
+    /// nothing.
     #[func]
     fn set_server_relay(&mut self, enabled: bool) {
         if self.is_active() {

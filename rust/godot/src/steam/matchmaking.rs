@@ -14,109 +14,120 @@ fn id(value: i64) -> SteamId {
 
 #[godot_api(secondary)]
 impl Steam {
-    /// Lobby type: joined only by invitation.
+    /// Lobby type: joined only by invitation; never listed. In local mode, joined with its id.
     #[constant]
     const LOBBY_TYPE_PRIVATE: i64 = LobbyType::Private as i64;
-    /// Lobby type: joinable by friends and invitees.
+    /// Lobby type: joinable by friends and invitees, not listed. In local mode, joined with its id.
     #[constant]
     const LOBBY_TYPE_FRIENDS_ONLY: i64 = LobbyType::FriendsOnly as i64;
-    /// Lobby type: listed and joinable by anyone.
+    /// Lobby type: listed by [method requestLobbyList] and joinable by anyone.
     #[constant]
     const LOBBY_TYPE_PUBLIC: i64 = LobbyType::Public as i64;
-    /// Lobby type: joinable with its id, never listed.
+    /// Lobby type: listed by [method requestLobbyList] but not visible to friends; a user can be
+    /// in up to two such lobbies besides a regular one. Local mode does not list these: join them
+    /// with their id.
     #[constant]
     const LOBBY_TYPE_INVISIBLE: i64 = LobbyType::Invisible as i64;
-    /// Lobby type: private, and a user may be in only one such lobby.
+    /// Lobby type: private, unique, and kept when empty. Steam creates these only through its
+    /// Web API: [method createLobby] gets [signal lobby_created] with 8 (invalid parameter).
+    /// Local mode creates it as a private lobby.
     #[constant]
     const LOBBY_TYPE_PRIVATE_UNIQUE: i64 = LobbyType::PrivateUnique as i64;
-    /// Lobby list filter: the lobby's value is at most the filter's.
+    /// Lobby list filter comparison: the lobby's value is at most the filter's (lobby <= filter).
     #[constant]
     const LOBBY_COMPARISON_EQUAL_TO_OR_LESS_THAN: i64 = LobbyComparison::EqualToOrLessThan as i64;
-    /// Lobby list filter: the lobby's value is below the filter's.
+    /// Lobby list filter comparison: the lobby's value is below the filter's (lobby < filter).
     #[constant]
     const LOBBY_COMPARISON_LESS_THAN: i64 = LobbyComparison::LessThan as i64;
-    /// Lobby list filter: equal.
+    /// Lobby list filter comparison: the lobby's value equals the filter's.
     #[constant]
     const LOBBY_COMPARISON_EQUAL: i64 = LobbyComparison::Equal as i64;
-    /// Lobby list filter: the lobby's value is above the filter's.
+    /// Lobby list filter comparison: the lobby's value is above the filter's (lobby > filter).
     #[constant]
     const LOBBY_COMPARISON_GREATER_THAN: i64 = LobbyComparison::GreaterThan as i64;
-    /// Lobby list filter: the lobby's value is at least the filter's.
+    /// Lobby list filter comparison: the lobby's value is at least the filter's (lobby >= filter).
     #[constant]
     const LOBBY_COMPARISON_EQUAL_TO_GREATER_THAN: i64 =
         LobbyComparison::EqualToOrGreaterThan as i64;
-    /// Lobby list filter: different.
+    /// Lobby list filter comparison: the lobby's value differs from the filter's.
     #[constant]
     const LOBBY_COMPARISON_NOT_EQUAL: i64 = LobbyComparison::NotEqual as i64;
-    /// Lobby search distance: the same region (local mode: every instance).
+    /// [method addRequestLobbyListDistanceFilter]: the same region only. Local mode lists every
+    /// instance's lobbies whatever the distance.
     #[constant]
     const LOBBY_DISTANCE_FILTER_CLOSE: i64 = LobbyDistanceFilter::Close as i64;
-    /// Lobby search distance: the same or nearby regions.
+    /// [method addRequestLobbyListDistanceFilter]: the same or nearby regions (Steam's default).
     #[constant]
     const LOBBY_DISTANCE_FILTER_DEFAULT: i64 = LobbyDistanceFilter::Default as i64;
-    /// Lobby search distance: half the world.
+    /// [method addRequestLobbyListDistanceFilter]: up to half the world away.
     #[constant]
     const LOBBY_DISTANCE_FILTER_FAR: i64 = LobbyDistanceFilter::Far as i64;
-    /// Lobby search distance: anywhere.
+    /// [method addRequestLobbyListDistanceFilter]: anywhere in the world.
     #[constant]
     const LOBBY_DISTANCE_FILTER_WORLDWIDE: i64 = LobbyDistanceFilter::Worldwide as i64;
-    /// `lobby_chat_update` bit: the user joined.
+    /// [signal lobby_chat_update] bit (1): the user joined.
     #[constant]
     const CHAT_MEMBER_STATE_CHANGE_ENTERED: i64 = chat_member_state::ENTERED as i64;
-    /// `lobby_chat_update` bit: the user left.
+    /// [signal lobby_chat_update] bit (2): the user left.
     #[constant]
     const CHAT_MEMBER_STATE_CHANGE_LEFT: i64 = chat_member_state::LEFT as i64;
-    /// `lobby_chat_update` bit: the user's connection was lost (in local mode: its process ended).
+    /// [signal lobby_chat_update] bit (4): the user's connection was lost (in local mode: its
+    /// process ended).
     #[constant]
     const CHAT_MEMBER_STATE_CHANGE_DISCONNECTED: i64 = chat_member_state::DISCONNECTED as i64;
-    /// `lobby_chat_update` bit: the user was kicked.
+    /// [signal lobby_chat_update] bit (8): the user was kicked (never in local mode).
     #[constant]
     const CHAT_MEMBER_STATE_CHANGE_KICKED: i64 = chat_member_state::KICKED as i64;
-    /// `lobby_chat_update` bit: the user was banned.
+    /// [signal lobby_chat_update] bit (16): the user was banned (never in local mode).
     #[constant]
     const CHAT_MEMBER_STATE_CHANGE_BANNED: i64 = chat_member_state::BANNED as i64;
-    /// `lobby_joined` response: joined.
+    /// [signal lobby_joined] response: joined.
     #[constant]
     const CHAT_ROOM_ENTER_RESPONSE_SUCCESS: i64 = ChatRoomEnterResponse::Success as i64;
-    /// `lobby_joined` response: no such lobby.
+    /// [signal lobby_joined] response: no such lobby.
     #[constant]
     const CHAT_ROOM_ENTER_RESPONSE_DOESNT_EXIST: i64 = ChatRoomEnterResponse::DoesntExist as i64;
-    /// `lobby_joined` response: not joinable.
+    /// [signal lobby_joined] response: not allowed in (in local mode: the lobby is not joinable).
     #[constant]
     const CHAT_ROOM_ENTER_RESPONSE_NOT_ALLOWED: i64 = ChatRoomEnterResponse::NotAllowed as i64;
-    /// `lobby_joined` response: at its member limit.
+    /// [signal lobby_joined] response: the lobby is at its member limit.
     #[constant]
     const CHAT_ROOM_ENTER_RESPONSE_FULL: i64 = ChatRoomEnterResponse::Full as i64;
-    /// `lobby_joined` response: something else went wrong.
+    /// [signal lobby_joined] response: something else went wrong (in local mode: the shared
+    /// lobby folder could not be updated).
     #[constant]
     const CHAT_ROOM_ENTER_RESPONSE_ERROR: i64 = ChatRoomEnterResponse::Error as i64;
-    /// `lobby_joined` response: banned from it.
+    /// [signal lobby_joined] response: banned from the lobby. Never in local mode.
     #[constant]
     const CHAT_ROOM_ENTER_RESPONSE_BANNED: i64 = ChatRoomEnterResponse::Banned as i64;
-    /// `lobby_joined` response: a limited account.
+    /// [signal lobby_joined] response: our account is limited. Never in local mode.
     #[constant]
     const CHAT_ROOM_ENTER_RESPONSE_LIMITED: i64 = ChatRoomEnterResponse::Limited as i64;
-    /// `lobby_joined` response: locked or disabled by its clan.
+    /// [signal lobby_joined] response: the lobby is locked or disabled by its clan. Never in
+    /// local mode.
     #[constant]
     const CHAT_ROOM_ENTER_RESPONSE_CLAN_DISABLED: i64 = ChatRoomEnterResponse::ClanDisabled as i64;
-    /// `lobby_joined` response: a community-banned account.
+    /// [signal lobby_joined] response: our account is community-banned. Never in local mode.
     #[constant]
     const CHAT_ROOM_ENTER_RESPONSE_COMMUNITY_BAN: i64 = ChatRoomEnterResponse::CommunityBan as i64;
-    /// `lobby_joined` response: a member blocked us.
+    /// [signal lobby_joined] response: a member blocked us. Never in local mode.
     #[constant]
     const CHAT_ROOM_ENTER_RESPONSE_MEMBER_BLOCKED_YOU: i64 =
         ChatRoomEnterResponse::MemberBlockedYou as i64;
-    /// `lobby_joined` response: we blocked a member.
+    /// [signal lobby_joined] response: we blocked a member. Never in local mode.
     #[constant]
     const CHAT_ROOM_ENTER_RESPONSE_YOU_BLOCKED_MEMBER: i64 =
         ChatRoomEnterResponse::YouBlockedMember as i64;
-    /// `lobby_joined` response: too many joins too fast.
+    /// [signal lobby_joined] response: too many joins too fast. Never in local mode.
     #[constant]
     const CHAT_ROOM_ENTER_RESPONSE_RATE_LIMIT_EXCEEDED: i64 =
         ChatRoomEnterResponse::RatelimitExceeded as i64;
 
-    /// Creates a lobby of `lobby_type` for up to `max_members` (at most 250): `lobby_created`
-    /// follows, then `lobby_joined`.
+    /// Creates a lobby of [param lobby_type] (a `LOBBY_TYPE_*` constant) for up to
+    /// [param max_members] members, us included (clamped to 1 .. 250), and enters it:
+    /// [signal lobby_created] follows, then [signal lobby_joined]. We become its owner.
+    ///
+    /// A [param lobby_type] that is no such constant pushes an error and creates nothing.
     #[func(rename = createLobby)]
     fn create_lobby(&mut self, lobby_type: i64, #[opt(default = 2)] max_members: i64) {
         let Some(kind) = LobbyType::from_raw(lobby_type) else {
@@ -127,19 +138,23 @@ impl Steam {
         self.with_api("createLobby", (), |api| api.create_lobby(kind, max));
     }
 
-    /// Joins a lobby: `lobby_joined` follows, with the outcome.
+    /// Enters lobby [param lobby_id]: [signal lobby_joined] follows, with the outcome; then
+    /// members hear of us through [signal lobby_chat_update]. Local mode lets anyone in who has
+    /// the id, whatever the lobby's type, unless it is full or not joinable.
     #[func(rename = joinLobby)]
     fn join_lobby(&mut self, lobby_id: i64) {
         self.with_api("joinLobby", (), |api| api.join_lobby(id(lobby_id)));
     }
 
-    /// Leaves a lobby; if we owned it, ownership passes to another member.
+    /// Leaves lobby [param lobby_id] at once; the others get [signal lobby_chat_update]. If we
+    /// owned it, another member becomes owner (in local mode the longest-standing); the last to
+    /// leave ends it. Nothing happens for a lobby we are not in.
     #[func(rename = leaveLobby)]
     fn leave_lobby(&mut self, lobby_id: i64) {
         self.with_api("leaveLobby", (), |api| api.leave_lobby(id(lobby_id)));
     }
 
-    /// The owner of a lobby we are in, or 0.
+    /// The Steam id of the owner of lobby [param lobby_id], which we must be in; 0 when unknown.
     #[func(rename = getLobbyOwner)]
     fn get_lobby_owner(&mut self, lobby_id: i64) -> i64 {
         self.with_api("getLobbyOwner", 0, |api| {
@@ -147,8 +162,9 @@ impl Steam {
         })
     }
 
-    /// Hands a lobby we own to another member. Returns `false` when we do not own it or
-    /// `new_owner` is not a member.
+    /// Hands lobby [param lobby_id], which we own, to member [param new_owner] (a Steam id).
+    /// Returns [code]true[/code] when done; [code]false[/code] when we do not own the lobby or
+    /// [param new_owner] is not a member.
     #[func(rename = setLobbyOwner)]
     fn set_lobby_owner(&mut self, lobby_id: i64, new_owner: i64) -> bool {
         self.with_api("setLobbyOwner", false, |api| {
@@ -156,7 +172,8 @@ impl Steam {
         })
     }
 
-    /// How many members a lobby has (a lobby we are in, or one [method requestLobbyList] found).
+    /// How many members lobby [param lobby_id] has: one we are in, or one
+    /// [method requestLobbyList] found. 0 when unknown.
     #[func(rename = getNumLobbyMembers)]
     fn get_num_lobby_members(&mut self, lobby_id: i64) -> i64 {
         self.with_api("getNumLobbyMembers", 0, |api| {
@@ -164,7 +181,9 @@ impl Steam {
         })
     }
 
-    /// The Steam id of member number `member` of a lobby we are in, or 0.
+    /// The Steam id of member number [param member] (0 to [method getNumLobbyMembers] - 1) of
+    /// lobby [param lobby_id], which we must be in; 0 otherwise. In local mode members keep the
+    /// order they joined in.
     #[func(rename = getLobbyMemberByIndex)]
     fn get_lobby_member_by_index(&mut self, lobby_id: i64, member: i64) -> i64 {
         let index = usize::try_from(member).unwrap_or(usize::MAX);
@@ -173,7 +192,9 @@ impl Steam {
         })
     }
 
-    /// Sets a lobby data key; only the owner can. Members get `lobby_data_update`.
+    /// Sets lobby [param lobby_id]'s data [param key] to [param value]; only its owner can.
+    /// Everyone, listing or in the lobby, can read it; members get [signal lobby_data_update].
+    /// Returns [code]false[/code] when we do not own the lobby.
     #[func(rename = setLobbyData)]
     fn set_lobby_data(&mut self, lobby_id: i64, key: GString, value: GString) -> bool {
         self.with_api("setLobbyData", false, |api| {
@@ -181,7 +202,8 @@ impl Steam {
         })
     }
 
-    /// A lobby data value, or "" when unset.
+    /// The value of lobby [param lobby_id]'s data [param key]: for a lobby we are in or one
+    /// [method requestLobbyList] found; "" when unset or unknown.
     #[func(rename = getLobbyData)]
     fn get_lobby_data(&mut self, lobby_id: i64, key: GString) -> GString {
         self.with_api("getLobbyData", GString::new(), |api| {
@@ -191,7 +213,9 @@ impl Steam {
         })
     }
 
-    /// Removes a lobby data key; only the owner can.
+    /// Removes lobby [param lobby_id]'s data [param key]; only its owner can. Returns
+    /// [code]false[/code] when we do not own the lobby (in local mode, also when the key was not
+    /// set). Members get [signal lobby_data_update].
     #[func(rename = deleteLobbyData)]
     fn delete_lobby_data(&mut self, lobby_id: i64, key: GString) -> bool {
         self.with_api("deleteLobbyData", false, |api| {
@@ -199,7 +223,9 @@ impl Steam {
         })
     }
 
-    /// Every lobby data entry, as `{index: {"index": int, "key": String, "value": String}}`.
+    /// Every data entry of lobby [param lobby_id], as
+    /// [code]{index: {"index": int, "key": String, "value": String}}[/code] with indices from 0
+    /// (local mode orders the keys by their bytes). Empty for an unknown lobby.
     #[func(rename = getAllLobbyData)]
     fn get_all_lobby_data(&mut self, lobby_id: i64) -> VarDictionary {
         let entries = self.with_api("getAllLobbyData", Vec::new(), |api| {
@@ -216,7 +242,9 @@ impl Steam {
         all
     }
 
-    /// Sets one of our member data keys in a lobby we are in. Members get `lobby_data_update`.
+    /// Sets our own member data [param key] to [param value] in lobby [param lobby_id], which we
+    /// must be in (else nothing happens). Members get [signal lobby_data_update] with our Steam
+    /// id as [code]member_id[/code].
     #[func(rename = setLobbyMemberData)]
     fn set_lobby_member_data(&mut self, lobby_id: i64, key: GString, value: GString) {
         self.with_api("setLobbyMemberData", (), |api| {
@@ -224,7 +252,8 @@ impl Steam {
         });
     }
 
-    /// A member's data value, or "" when unset.
+    /// The value of member [param steam_id]'s data [param key] in lobby [param lobby_id], which
+    /// we must be in; "" when unset or unknown.
     #[func(rename = getLobbyMemberData)]
     fn get_lobby_member_data(&mut self, lobby_id: i64, steam_id: i64, key: GString) -> GString {
         self.with_api("getLobbyMemberData", GString::new(), |api| {
@@ -234,7 +263,9 @@ impl Steam {
         })
     }
 
-    /// Lets users join a lobby we own (true) or not.
+    /// Lets users join lobby [param lobby_id] ([code]true[/code], the default for a new lobby)
+    /// or not, even when invited; a lobby that is not joinable is not listed either. Only its
+    /// owner can: returns [code]false[/code] otherwise.
     #[func(rename = setLobbyJoinable)]
     fn set_lobby_joinable(&mut self, lobby_id: i64, joinable: bool) -> bool {
         self.with_api("setLobbyJoinable", false, |api| {
@@ -242,7 +273,9 @@ impl Steam {
         })
     }
 
-    /// Changes the type of a lobby we own.
+    /// Changes lobby [param lobby_id]'s type to [param lobby_type], a `LOBBY_TYPE_*`
+    /// constant. Only its owner can: returns [code]false[/code] otherwise, and for a value that is
+    /// no such constant (which also pushes an error).
     #[func(rename = setLobbyType)]
     fn set_lobby_type(&mut self, lobby_id: i64, lobby_type: i64) -> bool {
         let Some(kind) = LobbyType::from_raw(lobby_type) else {
@@ -254,7 +287,8 @@ impl Steam {
         })
     }
 
-    /// Changes the member limit of a lobby we own.
+    /// Changes how many members lobby [param lobby_id] takes. Only its owner can: returns
+    /// [code]false[/code] otherwise. Local mode clamps the limit to 1 .. 250.
     #[func(rename = setLobbyMemberLimit)]
     fn set_lobby_member_limit(&mut self, lobby_id: i64, max_members: i64) -> bool {
         let max = u32::try_from(max_members).unwrap_or(0);
@@ -263,7 +297,7 @@ impl Steam {
         })
     }
 
-    /// A lobby's member limit, or 0.
+    /// How many members lobby [param lobby_id] takes; 0 when unknown or without a limit.
     #[func(rename = getLobbyMemberLimit)]
     fn get_lobby_member_limit(&mut self, lobby_id: i64) -> i64 {
         self.with_api("getLobbyMemberLimit", 0, |api| {
@@ -271,15 +305,21 @@ impl Steam {
         })
     }
 
-    /// Lists public, joinable lobbies that pass the filters added since the last list:
-    /// `lobby_match_list` follows.
+    /// Asks for the lobbies that pass the filters added since the last request (the
+    /// `addRequestLobbyList*` methods), which it then clears: [signal lobby_match_list]
+    /// follows. Steam lists this app's joinable public and invisible lobbies that are not full;
+    /// local mode lists the joinable public lobbies of every running instance with the same port
+    /// base, full ones included.
     #[func(rename = requestLobbyList)]
     fn request_lobby_list(&mut self) {
         let filter = std::mem::take(&mut self.filter);
         self.with_api("requestLobbyList", (), |api| api.request_lobby_list(filter));
     }
 
-    /// The next list keeps lobbies whose data `key_to_match` compares so to `value_to_match`.
+    /// Makes the next [method requestLobbyList] keep only lobbies whose data
+    /// [param key_to_match] compares to [param value_to_match] as [param comparison_type] (a
+    /// `LOBBY_COMPARISON_*` constant) says. Local mode compares the strings byte by byte,
+    /// a missing key as "". Another [param comparison_type] pushes an error and adds nothing.
     #[func(rename = addRequestLobbyListStringFilter)]
     fn add_request_lobby_list_string_filter(
         &mut self,
@@ -299,8 +339,12 @@ impl Steam {
         }
     }
 
-    /// The next list keeps lobbies whose data `key_to_match`, read as a number, compares so to
-    /// `value_to_match`.
+    /// Makes the next [method requestLobbyList] keep only lobbies whose data
+    /// [param key_to_match], read as an integer, compares to [param value_to_match] as
+    /// [param comparison_type] (a `LOBBY_COMPARISON_*` constant) says. Steam takes 32-bit
+    /// values (larger ones are clamped, with a warning); in local mode a key that is missing or
+    /// not a number never matches. Another [param comparison_type] pushes an error and adds
+    /// nothing.
     #[func(rename = addRequestLobbyListNumericalFilter)]
     fn add_request_lobby_list_numerical_filter(
         &mut self,
@@ -319,8 +363,10 @@ impl Steam {
         }
     }
 
-    /// Sorts the next list by how close lobby data `key_to_match`, read as a number, is to
-    /// `value_to_be_close_to`; filters added first sort first.
+    /// Makes the next [method requestLobbyList] sort lobbies by how close their data
+    /// [param key_to_match], read as an integer, is to [param value_to_be_close_to]; a filter
+    /// added earlier weighs more. Steam takes 32-bit values (larger ones are clamped, with a
+    /// warning); local mode sorts a key that is missing or not a number last.
     #[func(rename = addRequestLobbyListNearValueFilter)]
     fn add_request_lobby_list_near_value_filter(
         &mut self,
@@ -332,13 +378,16 @@ impl Steam {
             .push((key_to_match.to_string(), value_to_be_close_to));
     }
 
-    /// The next list keeps lobbies with at least `slots_available` free member slots.
+    /// Makes the next [method requestLobbyList] keep only lobbies with at least
+    /// [param slots_available] free member slots.
     #[func(rename = addRequestLobbyListFilterSlotsAvailable)]
     fn add_request_lobby_list_filter_slots_available(&mut self, slots_available: i64) {
         self.filter.slots_available = Some(u32::try_from(slots_available).unwrap_or(0));
     }
 
-    /// How far the next list searches; local mode sees every instance whatever the distance.
+    /// Sets how far away, by region, the next [method requestLobbyList] looks:
+    /// [param distance_filter] is a `LOBBY_DISTANCE_FILTER_*` constant (another value pushes
+    /// an error). Local mode lists every instance's lobbies whatever the distance.
     #[func(rename = addRequestLobbyListDistanceFilter)]
     fn add_request_lobby_list_distance_filter(&mut self, distance_filter: i64) {
         match LobbyDistanceFilter::from_raw(distance_filter) {
@@ -349,13 +398,16 @@ impl Steam {
         }
     }
 
-    /// The next list returns at most `max_results` lobbies.
+    /// Makes the next [method requestLobbyList] return at most [param max_results] lobbies.
     #[func(rename = addRequestLobbyListResultCountFilter)]
     fn add_request_lobby_list_result_count_filter(&mut self, max_results: i64) {
         self.filter.max_results = Some(u32::try_from(max_results).unwrap_or(0));
     }
 
-    /// Sends a chat message to a lobby we are in; every member (us too) gets `lobby_message`.
+    /// Sends [param message_body] as a chat message to lobby [param lobby_id], which we must be
+    /// in; every member, us included, gets [signal lobby_message]. Returns [code]true[/code] when
+    /// sent, [code]false[/code] otherwise. Steam takes up to 4 KiB: the text's UTF-8 bytes plus
+    /// a terminating zero.
     #[func(rename = sendLobbyChatMsg)]
     fn send_lobby_chat_msg(&mut self, lobby_id: i64, message_body: GString) -> bool {
         self.with_api("sendLobbyChatMsg", false, |api| {

@@ -18,12 +18,28 @@ use smp_steam::{InitStatus, LobbyFilter, SteamApi, SteamEvent, SteamId};
 use crate::log_bridge::{self, FlushOnDrop};
 use crate::{backend, settings};
 
-/// Steam as GodotSteam's `Steam` singleton presents it, for what a multiplayer game calls: init,
-/// the user and friends, lobbies, the legacy P2P networking and relay access.
+/// Steam as GodotSteam's [code]Steam[/code] singleton presents it: init, the user and friends,
+/// lobbies, the legacy P2P networking and relay access.
 ///
-/// Start each game instance with `STEAM_LOCAL_USER=<n>` to play without Steam (local mode):
-/// instances on one machine share lobbies and talk over loopback. Otherwise it runs on the
-/// Steam client.
+/// GodotSteam's names, parameter order, defaults, Dictionary keys, signal arguments and enum
+/// values, for what a multiplayer game calls. Call [method steamInitEx] first: before it, or when
+/// it failed, a call that needs Steam returns a neutral value (0, "", [code]false[/code], an
+/// empty Dictionary), does nothing else, and pushes one error naming the call. Steam ids (users
+/// and lobbies) are 64-bit [code]int[/code]s.
+///
+/// [b]Callbacks:[/b] Steam's answers arrive as signals, emitted by [method run_callbacks]: call it
+/// every frame, pass [code]embed_callbacks[/code] to [method steamInitEx], or set the project
+/// settings [code]steam/initialization/processes/initialize_on_startup[/code] and
+/// [code]embed_callbacks[/code]. A [SteamMultiplayerPeer] keeps its own lobby and connections
+/// current without them.
+///
+/// [b]Local mode:[/b] start each game instance with the environment variable
+/// [code]STEAM_LOCAL_USER=<n>[/code] (1, 2, ...) to play without a Steam client: user n's Steam
+/// id is 76561197960265728 + n, and instances on one machine share lobbies, invitations and P2P
+/// sessions over loopback. Otherwise calls go to the Steam client.
+///
+/// GodotSteam registers a [code]Steam[/code] singleton too, and the two cannot share a process:
+/// whichever loads first keeps it, and an error says so. Remove one of them.
 #[derive(GodotClass)]
 #[class(tool, init, base = Object)]
 pub struct Steam {
@@ -39,64 +55,99 @@ pub struct Steam {
 
 #[godot_api]
 impl Steam {
-    /// `steamInitEx` status: initialized.
+    /// [method steamInitEx] status: initialized.
     #[constant]
     const STEAM_API_INIT_RESULT_OK: i64 = InitStatus::Ok as i64;
-    /// `steamInitEx` status: failed for a reason not listed.
+    /// [method steamInitEx] status: failed for another reason, which [code]verbal[/code] gives
+    /// (among them: another Steam integration already initialized Steam, or local mode could not
+    /// start).
     #[constant]
     const STEAM_API_INIT_RESULT_FAILED_GENERIC: i64 = InitStatus::FailedGeneric as i64;
-    /// `steamInitEx` status: no Steam client running.
+    /// [method steamInitEx] status: no Steam client could be reached.
     #[constant]
     const STEAM_API_INIT_RESULT_NO_STEAM_CLIENT: i64 = InitStatus::NoSteamClient as i64;
-    /// `steamInitEx` status: the Steam client is too old for this game.
+    /// [method steamInitEx] status: the Steam client is too old for this game.
     #[constant]
     const STEAM_API_INIT_RESULT_VERSION_MISMATCH: i64 = InitStatus::VersionMismatch as i64;
 
-    /// A user accepted an invitation to `lobby_id` from `steam_id` (through the overlay; in local
-    /// mode with `STEAM_LOCAL_ACCEPT_INVITES=1`, as soon as the invitation arrives).
+    /// The local user asked, in the Steam overlay, to join lobby [param lobby_id] through friend
+    /// [param steam_id] (both Steam ids), e.g. by accepting their invitation: join it with
+    /// [method joinLobby]. In local mode it follows each [signal lobby_invite] at once when the
+    /// game runs with [code]STEAM_LOCAL_ACCEPT_INVITES=1[/code].
     #[signal]
     fn join_requested(lobby_id: i64, steam_id: i64);
-    /// What Steam knows of a user changed; `flags` are `EPersonaChange` bits (1: the name).
+    /// What Steam knows of user [param steam_id] changed: [param flags] holds Steam's
+    /// [code]EPersonaChange[/code] bits (1: the name). In local mode it comes once per user, with
+    /// 1, when their name becomes known (see [method getFriendPersonaName]).
     #[signal]
     fn persona_state_change(steam_id: i64, flags: i64);
 
-    /// A lobby was created: `connect` is an `EResult` (1: OK), `lobby_id` the lobby (0 on failure).
+    /// The answer to [method createLobby]: [param connect] is Steam's [code]EResult[/code] (1:
+    /// created; otherwise the reason, e.g. 2 failed, 25 too many lobbies), [param lobby_id] the new
+    /// lobby's Steam id (0 on failure). On success we are in it, and [signal lobby_joined] follows.
     #[signal]
     fn lobby_created(connect: i64, lobby_id: i64);
-    /// We entered `lobby`, or failed to: `response` is a `CHAT_ROOM_ENTER_RESPONSE_*`.
+    /// The answer to [method joinLobby], and what follows [method createLobby]: we entered
+    /// [param lobby] (a Steam id), or failed to. [param response] is a
+    /// `CHAT_ROOM_ENTER_RESPONSE_*` constant ([constant CHAT_ROOM_ENTER_RESPONSE_SUCCESS]:
+    /// in). [param permissions] is unused by Steam (0); [param locked] means only invited users
+    /// may join (always [code]false[/code] in local mode).
     #[signal]
     fn lobby_joined(lobby: i64, permissions: i64, locked: bool, response: i64);
-    /// Someone joined or left a lobby we are in: `chat_state` holds `CHAT_MEMBER_STATE_CHANGE_*` bits.
+    /// User [param changed_id] joined or left lobby [param lobby_id], one we are in.
+    /// [param chat_state] holds `CHAT_MEMBER_STATE_CHANGE_*` bits;
+    /// [param making_change_id] is who caused it (the user, or who kicked them). All ids are Steam
+    /// ids. Local mode sends [constant CHAT_MEMBER_STATE_CHANGE_ENTERED],
+    /// [constant CHAT_MEMBER_STATE_CHANGE_LEFT] and
+    /// [constant CHAT_MEMBER_STATE_CHANGE_DISCONNECTED] (a process that ended, seen within a
+    /// second), with [param making_change_id] the user.
     #[signal]
     fn lobby_chat_update(lobby_id: i64, changed_id: i64, making_change_id: i64, chat_state: i64);
-    /// The lobbies [method requestLobbyList] found.
+    /// The answer to [method requestLobbyList]: [param lobbies] is an Array of lobby Steam ids
+    /// ([code]int[/code]), empty when none match or the request failed.
     #[signal]
     fn lobby_match_list(lobbies: VarArray);
-    /// A chat message in a lobby we are in (our own included); `chat_type` 1 is a message.
+    /// A chat message [param message] from [param user] (a Steam id) in lobby [param lobby_id],
+    /// one we are in; our own messages come too. [param chat_type] is Steam's
+    /// [code]EChatEntryType[/code] (1: a chat message; always 1 in local mode).
     #[signal]
     fn lobby_message(lobby_id: i64, user: i64, message: GString, chat_type: i64);
-    /// Lobby data changed (`member_id` is the lobby) or a member's data changed (`member_id`
-    /// is the member); `success` is 1 when the change went through.
+    /// Data of lobby [param lobby_id], one we are in, changed: the lobby's own data (and, in
+    /// local mode, its owner, type, limit or joinability) when [param member_id] is the lobby's
+    /// id, else that member's data. [param success] is 1 when the change went through (always,
+    /// in local mode).
     #[signal]
     fn lobby_data_update(success: i64, lobby_id: i64, member_id: i64);
-    /// `inviter` invites us to `lobby` of game `game`.
+    /// [param inviter] (a Steam id) invites us to lobby [param lobby] of game [param game] (its
+    /// game id; the app id in local mode). Join with [method joinLobby].
     #[signal]
     fn lobby_invite(inviter: i64, lobby: i64, game: i64);
-    /// `remote_steam_id` sent us a first packet: accept its session to read what it sends.
+    /// User [param remote_steam_id] sent us legacy P2P packets we have not accepted: call
+    /// [method acceptP2PSessionWithUser] to read them, or ignore it. Raised again while they
+    /// keep sending (at most every 5 seconds in local mode).
     #[signal]
     fn p2p_session_request(remote_steam_id: i64);
-    /// Our packets to `remote_steam_id` could not be delivered: `session_error` is a
-    /// `P2P_SESSION_ERROR_*`.
+    /// Our legacy P2P session with user [param remote_steam_id] could not be established:
+    /// [param session_error] is a `P2P_SESSION_ERROR_*` constant. Local mode sends
+    /// [constant P2P_SESSION_ERROR_TIMEOUT] on a timeout, else
+    /// [constant P2P_SESSION_ERROR_NOT_RUNNING_APP] (the user is not running).
     #[signal]
     fn p2p_session_connect_fail(remote_steam_id: i64, session_error: i64);
 
-    /// Initializes Steam for `app_id` (0: the project setting
-    /// `steam/initialization/app_data/app_id`). With `embed_callbacks`, callbacks are
-    /// dispatched once per frame without calling [method run_callbacks].
+    /// Initializes Steam for app [param app_id] (0: the project setting
+    /// [code]steam/initialization/app_data/app_id[/code], default 480). With
+    /// [param embed_callbacks], [method run_callbacks] runs once per frame by itself; without,
+    /// the game calls it.
     ///
-    /// Returns `{"status": int, "verbal": String}`: status is one of the
-    /// `STEAM_API_INIT_RESULT_*` constants, verbal is Steam's own explanation. In local mode the
-    /// status is `STEAM_API_INIT_RESULT_OK`.
+    /// Returns [code]{"status": int, "verbal": String}[/code]: [code]status[/code] is a
+    /// `STEAM_API_INIT_RESULT_*` constant, [code]verbal[/code] says what happened (on failure,
+    /// why, in Steam's own words when Steam refused; also pushed as a warning). Calling it
+    /// again once initialized keeps the first app id and applies [param embed_callbacks] anew.
+    ///
+    /// In local mode ([code]STEAM_LOCAL_USER[/code] set) it needs no Steam client and returns
+    /// [constant STEAM_API_INIT_RESULT_OK], or [constant STEAM_API_INIT_RESULT_FAILED_GENERIC]
+    /// when local mode cannot start (an invalid `STEAM_LOCAL_*` or fault-injection
+    /// value, or the user's port already taken).
     #[func(rename = steamInitEx)]
     fn steam_init_ex(
         &mut self,
@@ -118,7 +169,8 @@ impl Steam {
         result
     }
 
-    /// Initializes Steam, as [method steamInitEx] does; returns `true` on success.
+    /// Initializes Steam, as [method steamInitEx] does; returns [code]true[/code] on success.
+    /// [method get_steam_init_result] has the details.
     #[func(rename = steamInit)]
     fn steam_init(
         &mut self,
@@ -129,27 +181,33 @@ impl Steam {
         result.get("status").and_then(|s| s.try_to::<i64>().ok()) == Some(InitStatus::Ok as i64)
     }
 
-    /// The result of the last [method steamInitEx] (or of the initialization on startup), or an
-    /// empty Dictionary.
+    /// The Dictionary the last [method steamInitEx] or [method steamInit] returned, including
+    /// the initialization on startup (project setting
+    /// [code]steam/initialization/processes/initialize_on_startup[/code]); empty if none ran.
     #[func]
     fn get_steam_init_result(&self) -> VarDictionary {
         self.init_result.clone().unwrap_or_default()
     }
 
-    /// `true` once Steam is initialized (always, in local mode, after [method steamInitEx]).
+    /// [code]true[/code] while Steam is initialized: after a successful [method steamInitEx],
+    /// until [method steamShutdown]. Unlike GodotSteam, which asks whether a Steam client is
+    /// running. Pushes no error.
     #[func(rename = isSteamRunning)]
     fn is_steam_running(&self) -> bool {
         self.api.is_some()
     }
 
-    /// `true` while logged on to Steam.
+    /// [code]true[/code] while the local user is logged on to Steam (always, in local mode).
     #[func(rename = loggedOn)]
     fn logged_on(&mut self) -> bool {
         self.with_api("loggedOn", false, |api| api.logged_on())
     }
 
-    /// Dispatches Steam's callbacks as signals. Call it every frame, unless callbacks are
-    /// embedded.
+    /// Emits Steam's pending callbacks as signals, one at a time, oldest first, each after the
+    /// state it reports is in place (a handler may call back into [Steam]). Call it every
+    /// frame, unless [method steamInitEx] embedded it. Before initialization it does nothing.
+    ///
+    /// Unread callbacks are kept up to 4096; past that the oldest are dropped, with a warning.
     #[func]
     fn run_callbacks(&mut self) {
         let _flush = FlushOnDrop;
@@ -166,8 +224,9 @@ impl Steam {
         }
     }
 
-    /// Shuts Steam down: lobbies and P2P sessions end; peers already running keep their
-    /// connections.
+    /// Shuts Steam down for this addon and stops embedded callbacks; later calls behave as
+    /// before initialization until [method steamInitEx] again. [SteamMultiplayerPeer]s already
+    /// running keep their connections.
     #[func(rename = steamShutdown)]
     fn steam_shutdown(&mut self) {
         let _flush = FlushOnDrop;
@@ -175,19 +234,20 @@ impl Steam {
         self.api = None;
     }
 
-    /// `true` when this process plays in local mode (`STEAM_LOCAL_USER` is set), without Steam.
+    /// [code]true[/code] when this process plays in local mode: [code]STEAM_LOCAL_USER[/code]
+    /// holds a valid user number. Works before initialization. Not in GodotSteam.
     #[func(rename = isLocalMode)]
     fn is_local_mode(&self) -> bool {
         matches!(backend::local_identity(), Ok(Some(_)))
     }
 
-    /// `true` when the local user owns this app (always, in local mode).
+    /// [code]true[/code] when the local user owns this app (always, in local mode).
     #[func(rename = isSubscribed)]
     fn is_subscribed(&mut self) -> bool {
         self.with_api("isSubscribed", false, |api| api.is_subscribed())
     }
 
-    /// `true` when Steam runs on a Steam Deck (never, in local mode).
+    /// [code]true[/code] when Steam runs on a Steam Deck (never, in local mode).
     #[func(rename = isSteamRunningOnSteamDeck)]
     fn is_steam_running_on_steam_deck(&mut self) -> bool {
         self.with_api("isSteamRunningOnSteamDeck", false, |api| {
@@ -195,14 +255,15 @@ impl Steam {
         })
     }
 
-    /// The local user's Steam id, or 0 before initialization.
+    /// The local user's Steam id. In local mode, 76561197960265728 + the
+    /// [code]STEAM_LOCAL_USER[/code] number.
     #[func(rename = getSteamID)]
     fn get_steam_id(&mut self) -> i64 {
         self.with_api("getSteamID", 0, |api| api.steam_id().0 as i64)
     }
 
-    /// The local user's persona name: `Player <n>` in local mode unless `STEAM_LOCAL_NAME` says
-    /// otherwise.
+    /// The local user's persona name. In local mode, [code]STEAM_LOCAL_NAME[/code], else
+    /// [code]Player <n>[/code].
     #[func(rename = getPersonaName)]
     fn get_persona_name(&mut self) -> GString {
         self.with_api("getPersonaName", GString::new(), |api| {
@@ -210,7 +271,9 @@ impl Steam {
         })
     }
 
-    /// Another user's persona name; "" until Steam knows it (`persona_state_change` says when).
+    /// The persona name of user [param steam_id]; "" while Steam does not know it yet: it
+    /// fetches it, and [signal persona_state_change] says when it is known. In local mode, the
+    /// name of a running instance's user at once, "" for a user never seen running.
     #[func(rename = getFriendPersonaName)]
     fn get_friend_persona_name(&mut self, steam_id: i64) -> GString {
         self.with_api("getFriendPersonaName", GString::new(), |api| {
@@ -220,8 +283,9 @@ impl Steam {
         })
     }
 
-    /// Opens the overlay's dialog to invite friends to `lobby_id`. In local mode every other
-    /// running instance is invited (`lobby_invite`).
+    /// Opens the Steam overlay's dialog to invite friends to lobby [param lobby_id]. In local mode
+    /// there is no overlay: every other running instance (same port base) is invited and gets
+    /// [signal lobby_invite].
     #[func(rename = activateGameOverlayInviteDialog)]
     fn activate_game_overlay_invite_dialog(&mut self, lobby_id: i64) {
         self.with_api("activateGameOverlayInviteDialog", (), |api| {
