@@ -271,5 +271,9 @@ pub fn quality_is_measured(harness: &mut dyn Harness) {
     });
     let quality = sockets.quality(conn).unwrap();
     assert!(quality.out_bytes_per_sec > 0.0, "{quality:?}");
-    assert!((0.0..=1.0).contains(&quality.quality_local), "{quality:?}");
+    // -1: a transport that cannot tell what it lost (the legacy P2P API).
+    assert!(
+        quality.quality_local == -1.0 || (0.0..=1.0).contains(&quality.quality_local),
+        "{quality:?}"
+    );
 }

@@ -120,3 +120,21 @@ fn sessions_are_accepted_only_from_admitted_users() {
         (ConnectionState::Connecting, harness.responder())
     );
 }
+
+#[test]
+fn delivery_quality_is_unknown_but_ping_is_measured() {
+    let mut harness = Legacy::new();
+    let mut sockets = harness.view();
+    let conn = smp_contract::dial(&mut harness, sockets.as_mut(), ECHO_PORT, 1);
+    let mut pinged = false;
+    smp_contract::wait(&mut harness, "a ping", || {
+        pinged = sockets.quality(conn).is_some_and(|q| q.ping_ms >= 0);
+        pinged
+    });
+    let quality = sockets.quality(conn).unwrap();
+    assert_eq!(
+        (quality.quality_local, quality.quality_remote),
+        (-1.0, -1.0),
+        "the P2P API loses packets below the transport, unseen"
+    );
+}

@@ -2,6 +2,7 @@
 
 use godot::global::Error;
 use smp_peer::{ApiError, PeerError};
+use smp_transport::SocketError;
 
 /// The Godot error for `err`; `transport` is what a transport refusal means for this call.
 pub fn godot_error(err: &PeerError, transport: Error) -> Error {
@@ -16,6 +17,8 @@ pub fn godot_error(err: &PeerError, transport: Error) -> Error {
             | ApiError::SelfConnect,
         ) => Error::ERR_INVALID_PARAMETER,
         PeerError::Api(ApiError::HostRelays) => Error::ERR_UNAVAILABLE,
+        // The transport's own limit, smaller than the session's (the legacy P2P API's).
+        PeerError::Transport(SocketError::TooLarge { .. }) => Error::ERR_INVALID_PARAMETER,
         PeerError::Transport(_) => transport,
     }
 }

@@ -341,7 +341,7 @@ impl SteamMultiplayerPeer {
     /// need it. It needs [method Steam.steamInitEx] first, in local mode too. Its packets use P2P
     /// channel 1000 (keep the game's own P2P packets off it). Unreliable payloads are at most
     /// 1189 bytes (the API's 1200, less headers): a larger one makes [code]put_packet[/code]
-    /// return [constant ERR_CONNECTION_ERROR]. P2P sessions are per user and shared with the
+    /// return [constant ERR_INVALID_PARAMETER]. P2P sessions are per user and shared with the
     /// game: [method Steam.closeP2PSessionWithUser] also ends the peer's connection to that user.
     #[constant]
     const TRANSPORT_LEGACY_P2P: i64 = 1;
@@ -434,8 +434,9 @@ impl SteamMultiplayerPeer {
     fn host_with_lobby(&mut self, lobby_id: i64) -> Error {
         let _flush = FlushOnDrop;
         let lobby = SteamId(lobby_id as u64);
-        let Some(view) = self.lobby_view("host_with_lobby", lobby) else {
-            return Error::ERR_CANT_CREATE;
+        let view = match self.lobby_view("host_with_lobby", lobby) {
+            Ok(view) => view,
+            Err(error) => return error,
         };
         if view.owner != view.me {
             godot_error!(
@@ -451,18 +452,19 @@ impl SteamMultiplayerPeer {
     /// call it from [signal Steam.lobby_joined]. Like [method create_client] to the lobby's owner
     /// on virtual port 0, and in a full mesh to every other member; from then on the peer follows
     /// the lobby as [method host_with_lobby] does. Leaving the lobby, or its owner leaving, ends
-    /// the game. Call it on a peer that is not active.
+    /// the game.
     ///
-    /// Returns [constant OK]; [constant ERR_CANT_CREATE] before [method Steam.steamInitEx] (local
-    /// mode included), when we are not in the lobby, when we own it (use
-    /// [method host_with_lobby]), or as for [method create_client]. Each error also pushes one
-    /// saying why.
+    /// Returns [constant OK]; [constant ERR_ALREADY_IN_USE] when the peer is already active;
+    /// [constant ERR_CANT_CREATE] before [method Steam.steamInitEx] (local mode included), when
+    /// we are not in the lobby, when we own it (use [method host_with_lobby]), or as for
+    /// [method create_client]. Each error also pushes one saying why.
     #[func]
     fn connect_to_lobby(&mut self, lobby_id: i64) -> Error {
         let _flush = FlushOnDrop;
         let lobby = SteamId(lobby_id as u64);
-        let Some(view) = self.lobby_view("connect_to_lobby", lobby) else {
-            return Error::ERR_CANT_CREATE;
+        let view = match self.lobby_view("connect_to_lobby", lobby) {
+            Ok(view) => view,
+            Err(error) => return error,
         };
         if view.owner.0 == 0 || !view.members.contains(&view.me) {
             godot_error!(
@@ -644,22 +646,21 @@ impl SteamMultiplayerPeer {
             .is_some_and(|d| d.session().is_active())
     }
 
-    fn lobby_view(&self, call: &str, lobby: SteamId) -> Option<backend::LobbyView> {
+    /// The lobby a call starts from, or the error to return: `ERR_ALREADY_IN_USE` when the
+    /// peer is active, `ERR_CANT_CREATE` before Steam is initialized.
+    fn lobby_view(&self, call: &str, lobby: SteamId) -> Result<backend::LobbyView, Error> {
         if self.is_active() {
-            // start() reports ERR_ALREADY_IN_USE; the lobby does not matter then.
-            return Some(backend::LobbyView {
-                owner: SteamId(0),
-                me: SteamId(0),
-                members: Vec::new(),
-            });
+            godot_error!(
+                "SteamMultiplayerPeer.{call}: the peer is already active; call close() first"
+            );
+            return Err(Error::ERR_ALREADY_IN_USE);
         }
-        let view = backend::lobby_view(lobby);
-        if view.is_none() {
+        backend::lobby_view(lobby).ok_or_else(|| {
             godot_error!(
                 "SteamMultiplayerPeer.{call}: Steam is not initialized; call Steam.steamInitEx() first"
             );
-        }
-        view
+            Error::ERR_CANT_CREATE
+        })
     }
 
     fn start_following(

@@ -117,11 +117,11 @@ impl SteamPacketPeer {
     /// - [code]relayed[/code] (bool): the route goes through Steam's relays.
     ///
     /// Local mode and [constant SteamMultiplayerPeer.TRANSPORT_LEGACY_P2P] measure for
-    /// themselves: the ping from a probe each second (injected lag included), the qualities from
-    /// what fault injection dropped (so 1 without it, even over Steam), and
-    /// [code]send_rate[/code], [code]pending_unreliable[/code],
-    /// [code]sent_unacknowledged_reliable[/code] and [code]queue_time[/code] read 0 and
-    /// [code]relayed[/code] [code]false[/code].
+    /// themselves: the ping from a probe each second (injected lag included), and in local mode
+    /// the qualities from what fault injection dropped; the legacy P2P API cannot tell what it
+    /// lost, so there both qualities read -1. [code]send_rate[/code],
+    /// [code]pending_unreliable[/code], [code]sent_unacknowledged_reliable[/code] and
+    /// [code]queue_time[/code] read 0 and [code]relayed[/code] [code]false[/code].
     #[func]
     fn get_connection_quality(&self) -> VarDictionary {
         let quality = Gd::<SteamMultiplayerPeer>::try_from_instance_id(self.owner)

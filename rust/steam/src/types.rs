@@ -349,6 +349,8 @@ pub mod result {
     pub const OK: i32 = 1;
     /// Generic failure.
     pub const FAIL: i32 = 2;
+    /// A parameter was wrong (a lobby type only the Web API creates, for one).
+    pub const INVALID_PARAM: i32 = 8;
     /// Too many of something (lobbies, for one).
     pub const LIMIT_EXCEEDED: i32 = 25;
 }

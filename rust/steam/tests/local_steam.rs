@@ -247,6 +247,18 @@ fn joining_says_why_it_cannot() {
         join(&mut users, 2, smp_steam::lobby_id(12345)),
         ChatRoomEnterResponse::DoesntExist as i32
     );
+    users[2].create_lobby(LobbyType::PrivateUnique, 4);
+    let events = events_until(&mut users, 2, "the refusal", |e| {
+        e.iter()
+            .any(|e| matches!(e, SteamEvent::LobbyCreated { .. }))
+    });
+    assert!(
+        events.contains(&SteamEvent::LobbyCreated {
+            result: smp_steam::result::INVALID_PARAM,
+            lobby: SteamId(0)
+        }),
+        "only the Web API creates private unique lobbies: {events:?}"
+    );
 }
 
 #[test]
@@ -260,7 +272,7 @@ fn lobby_lists_honour_the_filters() {
         users[owner].set_lobby_data(lobby, "level", level);
         lobbies.push(lobby);
     }
-    let hidden = create(&mut users, 2, LobbyType::Invisible, 4);
+    let hidden = create(&mut users, 2, LobbyType::FriendsOnly, 4);
     let list = |users: &mut Vec<Box<dyn SteamApi>>, filter: LobbyFilter| {
         users[3].request_lobby_list(filter);
         let events = events_until(users, 3, "the list", |e| {
@@ -284,7 +296,7 @@ fn lobby_lists_honour_the_filters() {
     assert_eq!(
         sorted(list(&mut users, LobbyFilter::default())),
         all,
-        "public ones, not the invisible one"
+        "public ones, not the friends-only one"
     );
     assert!(!all.contains(&hidden));
     let ctf = LobbyFilter {

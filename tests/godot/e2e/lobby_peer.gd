@@ -65,6 +65,8 @@ func run_member() -> void:
 	expect_error("we do not own lobby")
 	check(not_member.host_with_lobby(lobby_id) == ERR_CANT_CREATE, "host_with_lobby on a lobby we do not own: ERR_CANT_CREATE")
 	check(peer.connect_to_lobby(lobby_id) == OK, "connect_to_lobby")
+	expect_error("already active")
+	check(peer.connect_to_lobby(lobby_id) == ERR_ALREADY_IN_USE, "connect_to_lobby twice: ERR_ALREADY_IN_USE")
 	multiplayer.multiplayer_peer = peer
 	if not await wait_until(func(): return events.has(["to_server"]), 15.0, "connected_to_server"):
 		return

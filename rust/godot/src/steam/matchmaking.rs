@@ -308,8 +308,7 @@ impl Steam {
     /// Asks for the lobbies that pass the filters added since the last request (the
     /// `addRequestLobbyList*` methods), which it then clears: [signal lobby_match_list]
     /// follows. Steam lists this app's joinable public and invisible lobbies that are not full;
-    /// local mode lists the joinable public lobbies of every running instance with the same port
-    /// base, full ones included.
+    /// so does local mode, across every running instance with the same port base.
     #[func(rename = requestLobbyList)]
     fn request_lobby_list(&mut self) {
         let filter = std::mem::take(&mut self.filter);

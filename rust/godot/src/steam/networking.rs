@@ -13,7 +13,7 @@ impl Steam {
     #[constant]
     const P2P_SEND_UNRELIABLE: i64 = P2PSend::Unreliable as i64;
     /// [method sendP2PPacket] send type: as [constant P2P_SEND_UNRELIABLE], but dropped when the
-    /// session is not up yet (local mode holds it back instead).
+    /// session is not up yet.
     #[constant]
     const P2P_SEND_UNRELIABLE_NO_DELAY: i64 = P2PSend::UnreliableNoDelay as i64;
     /// [method sendP2PPacket] send type: reliable and in order, up to 1 MiB (1048576 bytes); sent

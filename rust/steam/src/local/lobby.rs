@@ -143,7 +143,8 @@ impl Lobby {
 
     /// Sets (`Some`) or deletes (`None`) a data key. Returns false if nothing changed.
     pub fn set_data(&mut self, key: &str, value: Option<&str>) -> bool {
-        let changed = match value {
+        // As on Steam, setting "" resets the key.
+        let changed = match value.filter(|v| !v.is_empty()) {
             Some(value) => {
                 self.data
                     .insert(key.to_owned(), value.to_owned())
@@ -185,12 +186,14 @@ impl Lobby {
         self.record(Change::LobbyData);
     }
 
-    /// Whether a lobby list with `filter` shows this lobby.
+    /// Whether a lobby list with `filter` shows this lobby: as on Steam, only public and
+    /// invisible lobbies that are joinable and not full.
     pub fn matches(&self, filter: &LobbyFilter) -> bool {
-        if self.kind != LobbyType::Public || !self.joinable {
+        let listed = matches!(self.kind, LobbyType::Public | LobbyType::Invisible);
+        let free = (self.limit as usize).saturating_sub(self.members.len());
+        if !listed || !self.joinable || free == 0 {
             return false;
         }
-        let free = (self.limit as usize).saturating_sub(self.members.len());
         if filter
             .slots_available
             .is_some_and(|slots| free < slots as usize)
@@ -362,7 +365,7 @@ mod tests {
     }
 
     #[test]
-    fn lists_show_public_joinable_lobbies_that_pass_the_filters() {
+    fn lists_show_public_and_invisible_lobbies_with_room_that_pass_the_filters() {
         let mut lobby = Lobby::new(lobby_id(2), user(1), 11, LobbyType::Public, 4);
         lobby.set_data("mode", Some("ctf"));
         lobby.set_data("level", Some("12"));
@@ -381,6 +384,28 @@ mod tests {
         assert!(!lobby.matches(&filter));
         let plain = LobbyFilter::default();
         lobby.kind = LobbyType::Invisible;
-        assert!(!lobby.matches(&plain));
+        assert!(
+            lobby.matches(&plain),
+            "invisible lobbies are found by search"
+        );
+        for kind in [LobbyType::Private, LobbyType::FriendsOnly] {
+            lobby.kind = kind;
+            assert!(!lobby.matches(&plain), "{kind:?}");
+        }
+        lobby.kind = LobbyType::Public;
+        lobby.limit = 1;
+        assert!(!lobby.matches(&plain), "full lobbies are not listed");
+        lobby.limit = 4;
+        lobby.joinable = false;
+        assert!(!lobby.matches(&plain), "nor lobbies that refuse joins");
+    }
+
+    #[test]
+    fn setting_lobby_data_to_nothing_resets_the_key() {
+        let mut lobby = Lobby::new(lobby_id(3), user(1), 11, LobbyType::Public, 4);
+        assert!(lobby.set_data("mode", Some("ctf")));
+        assert!(lobby.set_data("mode", Some("")));
+        assert!(!lobby.data.contains_key("mode"));
+        assert!(!lobby.set_data("mode", Some("")), "nothing changed");
     }
 }

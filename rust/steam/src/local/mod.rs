@@ -411,6 +411,14 @@ impl SteamApi for LocalSteam {
     }
 
     fn create_lobby(&mut self, kind: LobbyType, max_members: u32) {
+        if kind == LobbyType::PrivateUnique {
+            warn!("createLobby: a {kind:?} lobby can only be created through the Web API");
+            self.push(SteamEvent::LobbyCreated {
+                result: result::INVALID_PARAM,
+                lobby: SteamId(0),
+            });
+            return;
+        }
         let id = self.new_lobby_id();
         let (me, token) = (self.me(), self.presence.token);
         let limit = max_members.clamp(1, MAX_LOBBY_MEMBERS);

@@ -127,7 +127,8 @@ impl LegacyP2P {
                     .send(conn, 0, flags, [&piece, &[]])
                     .map_err(|e| e.to_string())?;
             }
-        } else {
+        } else if send != P2PSend::UnreliableNoDelay {
+            // As on Steam: only what may wait does; a no-delay packet is thrown away.
             session
                 .outbox
                 .extend(pieces.into_iter().map(|piece| (reliable, flags, piece)));

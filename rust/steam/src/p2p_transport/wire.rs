@@ -272,6 +272,11 @@ impl<P: P2PNetworking> Wire for LegacyWire<P> {
         }
     }
 
+    /// Steam's P2P sessions (or local mode's) lose packets below us, unseen.
+    fn sees_all_loss(&self) -> bool {
+        false
+    }
+
     fn admit_only(&mut self, remotes: Option<&[SteamId]>) {
         self.admitted = remotes.map(|r| r.iter().copied().collect());
     }

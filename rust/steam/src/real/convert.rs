@@ -12,8 +12,6 @@ use crate::types::{
     P2P_MAX_UNRELIABLE, P2PSend, P2PSessionState, result,
 };
 
-/// `k_EResultInvalidParam`.
-pub const RESULT_INVALID_PARAM: i32 = sys::EResult::k_EResultInvalidParam as i32;
 /// Steam's most members per lobby (`CreateLobby` refuses more).
 pub const MAX_LOBBY_MEMBERS: u32 = 250;
 
@@ -195,6 +193,7 @@ mod tests {
         }
         assert_eq!(R::k_EResultFail as i32, result::FAIL);
         assert_eq!(R::k_EResultLimitExceeded as i32, result::LIMIT_EXCEEDED);
+        assert_eq!(R::k_EResultInvalidParam as i32, result::INVALID_PARAM);
         // An error with no number of its own is a generic failure.
         assert_eq!(eresult_code(SteamError::InitFailed), result::FAIL);
     }

@@ -2,11 +2,16 @@
 //! so that there is one implementation and one "dispatch is broken" flag.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
 
 use log::error;
+use parking_lot::Mutex;
 use steamworks::Client;
+
+/// The latest dispatcher's shared flag: alive while anything (a peer, after `steamShutdown`)
+/// still holds one of its clones, and with it Steam's client.
+static LATEST: Mutex<Weak<AtomicBool>> = Mutex::new(Weak::new());
 
 /// Runs Steam's pending callbacks through the handlers registered with the crate. Clones share
 /// the client and the broken flag.
@@ -21,10 +26,18 @@ pub struct Dispatcher {
 impl Dispatcher {
     /// Dispatches `client`'s callbacks.
     pub fn new(client: &Client) -> Self {
+        let broken = Arc::new(AtomicBool::new(false));
+        *LATEST.lock() = Arc::downgrade(&broken);
         Dispatcher {
             client: client.clone(),
-            broken: Arc::new(AtomicBool::new(false)),
+            broken,
         }
+    }
+
+    /// True while something this addon started on Steam still runs (peers outlive
+    /// `Steam.steamShutdown()`), which keeps Steam initialized.
+    pub fn still_in_use() -> bool {
+        LATEST.lock().strong_count() > 0
     }
 
     /// Runs every pending callback, wherever it belongs: the `Steam` singleton's events land in

@@ -7,9 +7,9 @@ use log::warn;
 use steamworks::{Client, sys};
 
 use super::convert::{
-    RESULT_INVALID_PARAM, c_string, chat_payload, create_member_limit, eresult_code,
-    lobby_type_for_create, numeric_filter_value, saturate_c_int, sys_comparison, sys_distance,
-    sys_lobby_type, text_until_nul,
+    c_string, chat_payload, create_member_limit, eresult_code, lobby_type_for_create,
+    numeric_filter_value, saturate_c_int, sys_comparison, sys_distance, sys_lobby_type,
+    text_until_nul,
 };
 use super::events::SharedQueue;
 use super::owned_str;
@@ -46,7 +46,7 @@ impl Matchmaking {
         let Some(crate_kind) = lobby_type_for_create(kind) else {
             warn!("createLobby: a {kind:?} lobby can only be created through the Web API");
             self.queue.lock().push(SteamEvent::LobbyCreated {
-                result: RESULT_INVALID_PARAM,
+                result: result::INVALID_PARAM,
                 lobby: SteamId(0),
             });
             return;

@@ -59,6 +59,9 @@ pub enum InitError {
     OtherIntegration,
     /// This addon already initialized Steam in this process.
     AlreadyInitialized,
+    /// Peers started before `steamShutdown` still run on Steam, which keeps it initialized;
+    /// a new initialization would take their callbacks away.
+    StillInUse,
     /// Steam initialized but did not provide an interface this backend needs.
     MissingInterface(&'static str),
 }
@@ -85,6 +88,11 @@ impl fmt::Display for InitError {
             InitError::AlreadyInitialized => {
                 write!(f, "Steam is already initialized by this addon")
             }
+            InitError::StillInUse => write!(
+                f,
+                "peers started before Steam.steamShutdown() still run on Steam; close and free \
+                 them before initializing Steam again"
+            ),
             InitError::MissingInterface(name) => {
                 write!(f, "Steam initialized but provides no {name} interface")
             }
@@ -163,7 +171,11 @@ impl RealSteam {
 
     fn init_unclaimed(app_id: u32) -> Result<RealSteam, InitError> {
         if steam_already_initialized() {
-            return Err(InitError::OtherIntegration);
+            return Err(if Dispatcher::still_in_use() {
+                InitError::StillInUse
+            } else {
+                InitError::OtherIntegration
+            });
         }
         let client = if app_id == 0 {
             Client::init()
@@ -416,6 +428,9 @@ mod tests {
             InitError::AlreadyInitialized.status(),
             InitStatus::FailedGeneric
         );
+        let (status, message) = InitError::StillInUse.into();
+        assert_eq!(status, InitStatus::FailedGeneric);
+        assert!(message.contains("steamShutdown"), "{message}");
     }
 
     /// Runs against whatever Steam this machine has: with no client (every machine we test

@@ -360,7 +360,11 @@ impl<W: Wire> Endpoint<W> {
     pub fn quality(&self, owner: OwnerId, id: ConnectionId) -> Option<ConnectionQuality> {
         let conn = self.owned(owner, id).ok()?;
         let pending = conn.queued.iter().map(|(_, data)| data.len()).sum();
-        (conn.state == ConnectionState::Connected).then(|| conn.traffic.quality(pending))
+        let mut quality = conn.traffic.quality(pending);
+        if !self.wire.sees_all_loss() {
+            (quality.quality_local, quality.quality_remote) = (-1.0, -1.0);
+        }
+        (conn.state == ConnectionState::Connected).then_some(quality)
     }
 
     /// See [`crate::Sockets::admit_only`]. The wire learns who may reach any listen socket.

@@ -96,6 +96,12 @@ pub trait Wire {
         crate::emulated::MAX_MESSAGE_SIZE
     }
 
+    /// True when every packet the wire loses is one fault injection dropped, so the endpoint
+    /// can tell delivery quality; false when a real network below loses packets unseen.
+    fn sees_all_loss(&self) -> bool {
+        true
+    }
+
     /// Who may open links to us (`None`: anyone), for a wire that can keep others out before
     /// their links open. Memory and TCP links cannot: the endpoint's owner rejects them.
     fn admit_only(&mut self, _remotes: Option<&[SteamId]>) {}
