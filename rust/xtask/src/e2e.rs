@@ -48,8 +48,9 @@ pub struct Scenario {
     pub name: &'static str,
     /// The Godot project to run.
     pub project: PathBuf,
-    /// The GDScript `extends SceneTree` to run in every process.
-    pub script: &'static str,
+    /// The GDScript `extends SceneTree` to run in every process; `None` runs the project's
+    /// main scene.
+    pub script: Option<&'static str>,
     /// The processes.
     pub processes: Vec<Process>,
     /// Environment for every process (fault injection, for one).
@@ -317,8 +318,12 @@ fn start(
     let mut command = godot.command();
     command
         .args(["--headless", "--path"])
-        .arg(&scenario.project)
-        .args(["-s", scenario.script, "--"])
+        .arg(&scenario.project);
+    if let Some(script) = scenario.script {
+        command.args(["-s", script]);
+    }
+    command
+        .arg("--")
         .args(&process.args)
         .env("STEAM_LOCAL_PORT_BASE", scenario.port_base.to_string())
         .stdout(Stdio::piped())

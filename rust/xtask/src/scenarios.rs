@@ -70,7 +70,7 @@ pub fn conflict(project: &Path, first: LoadedFirst) -> Scenario {
     Scenario {
         name,
         project: project.to_owned(),
-        script: "res://check.gd",
+        script: Some("res://check.gd"),
         processes: vec![Process {
             args: vec![format!("--expect-winner={winner}")],
             ..host(name, &[], None)
@@ -88,7 +88,7 @@ pub fn all(project: &Path) -> Vec<Scenario> {
     let scenario = |name, processes, port_base, seconds| Scenario {
         name,
         project: project.to_owned(),
-        script: "res://e2e/main.gd",
+        script: Some("res://e2e/main.gd"),
         processes,
         env: faults(),
         port_base,
