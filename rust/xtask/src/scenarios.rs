@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use smp_transport::local::steam_id_of;
 
-use crate::e2e::{CONFLICT_ERRORS, Process, Scenario};
+use crate::e2e::{CONFLICT_ERRORS, Process, Scenario, Screen};
 
 /// Mild faults for every scenario, so that each mode's guarantee is checked for real.
 fn faults() -> Vec<(&'static str, String)> {
@@ -71,6 +71,7 @@ pub fn conflict(project: &Path, first: LoadedFirst) -> Scenario {
         name,
         project: project.to_owned(),
         script: Some("res://check.gd"),
+        screen: Screen::Headless,
         processes: vec![Process {
             args: vec![format!("--expect-winner={winner}")],
             ..host(name, &[], None)
@@ -89,6 +90,7 @@ pub fn all(project: &Path) -> Vec<Scenario> {
         name,
         project: project.to_owned(),
         script: Some("res://e2e/main.gd"),
+        screen: Screen::Headless,
         processes,
         env: faults(),
         port_base,
