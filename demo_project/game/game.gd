@@ -9,6 +9,9 @@ const FIELD := Rect2(16, 44, 608, 300)
 const PLAYER_COLORS: Array[Color] = [Color("e63946"), Color("2a9d8f"), Color("f4a261"), Color("8e7dbe")]
 ## How close a player must come to take the coin.
 const COIN_REACH := 24.0
+## How far from every player a new coin appears, when a few random tries find such a spot.
+const COIN_DISTANCE := 100.0
+const COIN_PLACING_ATTEMPTS := 20
 const MESSAGES_SHOWN := 4
 
 ## Where the coin is: the host moves it, CoinSync replicates it.
@@ -106,9 +109,15 @@ func _make_player(data: Dictionary) -> Player:
 	return player
 
 
+## Somewhere on the field away from every player, so that someone has to run for it.
 func _place_coin() -> void:
 	var area := FIELD.grow(-COIN_REACH)
-	coin_position = area.position + Vector2(randf() * area.size.x, randf() * area.size.y)
+	var spot := area.get_center()
+	for _attempt in COIN_PLACING_ATTEMPTS:
+		spot = area.position + Vector2(randf() * area.size.x, randf() * area.size.y)
+		if players.get_children().all(func(player: Player) -> bool: return player.position.distance_to(spot) >= COIN_DISTANCE):
+			break
+	coin_position = spot
 
 
 @rpc("authority", "call_local", "reliable")
