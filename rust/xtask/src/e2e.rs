@@ -1,5 +1,5 @@
-//! Runs Godot end to end: several headless game instances in local mode, as a game would,
-//! with their output watched line by line.
+//! Runs Godot end to end: several game instances in local mode, as a game would, headless
+//! or in windows, with their output watched line by line.
 //!
 //! A scenario's processes print `READY`-style markers that start other processes, `FAIL: ...`
 //! lines for failed checks, and `EXPECT-ERROR: <text>` before a call meant to push an error.
@@ -48,8 +48,11 @@ pub struct Scenario {
     pub name: &'static str,
     /// The Godot project to run.
     pub project: PathBuf,
-    /// The GDScript `extends SceneTree` to run in every process.
-    pub script: &'static str,
+    /// The GDScript `extends SceneTree` to run in every process; `None` runs the project's
+    /// main scene.
+    pub script: Option<&'static str>,
+    /// Where the processes draw.
+    pub screen: Screen,
     /// The processes.
     pub processes: Vec<Process>,
     /// Environment for every process (fault injection, for one).
@@ -63,6 +66,19 @@ pub struct Scenario {
     /// Text the output must contain somewhere.
     pub required: Vec<&'static str>,
 }
+
+/// Where a scenario's Godot instances draw.
+pub enum Screen {
+    /// Nowhere: `--headless`.
+    Headless,
+    /// Each in a small window of its own, side by side, drawn with OpenGL; on the X display
+    /// `x_display` (`:99`) when given, else on the desktop.
+    Windows { x_display: Option<String> },
+}
+
+/// The size of each window of a [`Screen::Windows`] scenario: small, because software
+/// rendering (Mesa's llvmpipe under Xvfb) draws every pixel on the CPU.
+pub const WINDOW_SIZE: (u32, u32) = (640, 360);
 
 /// Copies the addon into the test project, and proves the editor loads it: the headless
 /// editor imports the project, registers our classes and exits cleanly.
@@ -315,10 +331,28 @@ fn start(
 ) -> Result<Running> {
     let process = &scenario.processes[index];
     let mut command = godot.command();
+    match &scenario.screen {
+        Screen::Headless => {
+            command.arg("--headless");
+        }
+        Screen::Windows { x_display } => {
+            let (width, height) = WINDOW_SIZE;
+            let left = index as u32 * (width + 10);
+            command
+                .args(["--rendering-driver", "opengl3", "--audio-driver", "Dummy"])
+                .args(["--resolution", &format!("{width}x{height}")])
+                .args(["--position", &format!("{left},0")]);
+            if let Some(x_display) = x_display {
+                command.env("DISPLAY", x_display);
+            }
+        }
+    }
+    command.arg("--path").arg(&scenario.project);
+    if let Some(script) = scenario.script {
+        command.args(["-s", script]);
+    }
     command
-        .args(["--headless", "--path"])
-        .arg(&scenario.project)
-        .args(["-s", scenario.script, "--"])
+        .arg("--")
         .args(&process.args)
         .env("STEAM_LOCAL_PORT_BASE", scenario.port_base.to_string())
         .stdout(Stdio::piped())

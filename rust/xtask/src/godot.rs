@@ -18,6 +18,8 @@ pub struct Godot {
     prefix: Vec<OsString>,
     /// What `--version` printed.
     pub version: String,
+    /// The Debian sid root it runs from, when it is the xtask's own.
+    sid_root: Option<PathBuf>,
 }
 
 impl Godot {
@@ -26,6 +28,17 @@ impl Godot {
         let mut command = Command::new(&self.program);
         command.args(&self.prefix);
         command
+    }
+
+    /// Makes sure Godot can draw in windows with OpenGL. Godot loads OpenGL when it opens a
+    /// window; with no GPU, Mesa draws in software (llvmpipe). Godot from the sid root loads
+    /// sid's libraries only, so Mesa is installed there (apt-get in a chroot, as root); any
+    /// other Godot uses the system's, which must be installed.
+    pub fn provision_opengl(&self) -> Result<()> {
+        match &self.sid_root {
+            Some(root) => provision_sid_mesa(root),
+            None => system_opengl(),
+        }
     }
 
     fn probe(program: PathBuf, prefix: Vec<OsString>) -> Option<Godot> {
@@ -39,6 +52,7 @@ impl Godot {
             program,
             prefix,
             version,
+            sid_root: None,
         })
     }
 }
@@ -72,13 +86,18 @@ pub fn find_or_provision() -> Result<Godot> {
     })
 }
 
+/// Debian's multiarch triplet for this machine, and its dynamic loader relative to a root.
+fn debian_arch() -> Option<(&'static str, &'static str)> {
+    match std::env::consts::ARCH {
+        "x86_64" => Some(("x86_64-linux-gnu", "lib64/ld-linux-x86-64.so.2")),
+        "aarch64" => Some(("aarch64-linux-gnu", "lib/ld-linux-aarch64.so.1")),
+        _ => None,
+    }
+}
+
 /// Godot from a sid root, run through sid's loader.
 fn sid_godot(root: &Path) -> Option<Godot> {
-    let (triplet, loader) = match std::env::consts::ARCH {
-        "x86_64" => ("x86_64-linux-gnu", "lib64/ld-linux-x86-64.so.2"),
-        "aarch64" => ("aarch64-linux-gnu", "lib/ld-linux-aarch64.so.1"),
-        _ => return None,
-    };
+    let (triplet, loader) = debian_arch()?;
     let binary = root.join("usr/bin/godot");
     if !binary.exists() {
         return None;
@@ -104,7 +123,10 @@ fn sid_godot(root: &Path) -> Option<Godot> {
         OsString::from("godot"),
         binary.into_os_string(),
     ];
-    Godot::probe(root.join(loader), prefix)
+    Godot::probe(root.join(loader), prefix).map(|godot| Godot {
+        sid_root: Some(root.to_owned()),
+        ..godot
+    })
 }
 
 fn holds_libraries(dir: &Path) -> bool {
@@ -113,6 +135,82 @@ fn holds_libraries(dir: &Path) -> bool {
             .flatten()
             .any(|e| e.file_name().to_string_lossy().contains(".so"))
     })
+}
+
+/// Mesa's OpenGL (GLX and EGL through libglvnd, the llvmpipe software renderer among its
+/// drivers), which Debian's godot package does not depend on: Godot loads OpenGL at run time.
+const MESA_PACKAGES: [&str; 5] = [
+    "libgl1",
+    "libglx-mesa0",
+    "libegl1",
+    "libegl-mesa0",
+    "libgl1-mesa-dri",
+];
+
+/// Installs Mesa into the sid root, unless it is there.
+fn provision_sid_mesa(root: &Path) -> Result<()> {
+    let (triplet, _) = debian_arch().ok_or("no Debian architecture for this machine")?;
+    if root
+        .join("usr/lib")
+        .join(triplet)
+        .join("libGLX_mesa.so.0")
+        .exists()
+    {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: installing Mesa (OpenGL in software) into {} for Godot's windows",
+        root.display()
+    );
+    if !is_root()? {
+        return Err(format!(
+            "Godot in {} has no OpenGL, and installing Mesa there (chroot apt-get) needs root: \
+             run as root, or install {MESA_PACKAGES:?} into it",
+            root.display()
+        )
+        .into());
+    }
+    run(Command::new("chroot").arg(root).args([
+        "apt-get",
+        "-o",
+        "Acquire::Check-Valid-Until=false",
+        "update",
+    ]))
+    .map_err(|e| format!("apt-get update in the sid root failed: {e}"))?;
+    run(Command::new("chroot")
+        .arg(root)
+        .args(["apt-get", "install", "-y", "--no-install-recommends"])
+        .args(MESA_PACKAGES)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+    .map_err(|e| format!("installing Mesa ({MESA_PACKAGES:?}) in the sid root failed: {e}"))?;
+    Ok(())
+}
+
+/// Godot's official Linux build loads the system's `libGL.so.1`; macOS and Windows have
+/// OpenGL built in.
+fn system_opengl() -> Result<()> {
+    if !cfg!(target_os = "linux") {
+        return Ok(());
+    }
+    let cache = Command::new("ldconfig")
+        .arg("-p")
+        .output()
+        .map_err(|e| format!("cannot run ldconfig -p to look for libGL.so.1: {e}"))?;
+    if String::from_utf8_lossy(&cache.stdout).contains("libGL.so.1 ") {
+        Ok(())
+    } else {
+        Err(
+            "Godot needs OpenGL to open windows, and this system has no libGL.so.1: install \
+             Mesa (Debian and Ubuntu: apt-get install libgl1 libglx-mesa0 libgl1-mesa-dri)"
+                .into(),
+        )
+    }
+}
+
+/// Whether we run as root, who may install packages.
+pub fn is_root() -> Result<bool> {
+    let uid = Command::new("id").arg("-u").output()?;
+    Ok(String::from_utf8_lossy(&uid.stdout).trim() == "0")
 }
 
 /// Installs Debian sid's `godot` package into `root`.
@@ -126,8 +224,7 @@ fn provision_sid(root: &Path) -> Result<()> {
             "no Godot 4 found: install Godot 4.6 and put it on PATH, or set $GODOT to it".into(),
         );
     }
-    let uid = Command::new("id").arg("-u").output()?;
-    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+    if !is_root()? {
         return Err(
             "no Godot 4 found, and provisioning one (debootstrap) needs root: \
                     run as root, or install Godot 4.6 and put it on PATH or in $GODOT"

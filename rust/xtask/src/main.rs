@@ -5,11 +5,14 @@
 //!   architectures.
 //! - `cargo xtask package`: zips the assembled addon into `target/steam_multiplayer_peer-<version>.zip`.
 //! - `cargo xtask test [--godot-only] [SCENARIO...]`: every test: format, lints, Rust tests, then
-//!   Godot end to end (the editor loading the addon, multi-process scenarios in local mode, the demo).
-//! - `cargo xtask demo`: builds the addon, gets Godot and runs the demo.
+//!   Godot end to end (the editor loading the addon, multi-process scenarios in local mode, the
+//!   demo's scripted session headless and in windows under Xvfb).
+//! - `cargo xtask demo`: builds the addon, gets Godot and opens the demo twice in local mode, or
+//!   plays its scripted session headless when there is no display.
 
 mod addon;
 mod demo;
+mod display;
 mod e2e;
 mod godot;
 mod package;
@@ -102,10 +105,19 @@ fn test(args: &[String]) -> Result<()> {
             failures.push(format!("{name}: {err}"));
         }
     }
-    if (only.is_empty() || only.contains(&"demo"))
-        && let Err(err) = step("demo (headless)", || demo::run_headless(&godot, &addon))
-    {
-        failures.push(format!("demo: {err}"));
+    if only.is_empty() || only.contains(&"demo") {
+        if let Err(err) = step("demo (headless)", || demo::run_headless(&godot, &addon)) {
+            failures.push(format!("demo (headless): {err}"));
+        }
+        // Real windows, drawn with OpenGL: under Xvfb on Linux, on the desktop elsewhere.
+        let windowed = if cfg!(target_os = "linux") {
+            "demo (xvfb)"
+        } else {
+            "demo (desktop)"
+        };
+        if let Err(err) = step(windowed, || demo::run_in_windows(&godot, &addon)) {
+            failures.push(format!("{windowed}: {err}"));
+        }
     }
     if !failures.is_empty() {
         return Err(format!(

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use smp_transport::local::steam_id_of;
 
-use crate::e2e::{CONFLICT_ERRORS, Process, Scenario};
+use crate::e2e::{CONFLICT_ERRORS, Process, Scenario, Screen};
 
 /// Mild faults for every scenario, so that each mode's guarantee is checked for real.
 fn faults() -> Vec<(&'static str, String)> {
@@ -70,7 +70,8 @@ pub fn conflict(project: &Path, first: LoadedFirst) -> Scenario {
     Scenario {
         name,
         project: project.to_owned(),
-        script: "res://check.gd",
+        script: Some("res://check.gd"),
+        screen: Screen::Headless,
         processes: vec![Process {
             args: vec![format!("--expect-winner={winner}")],
             ..host(name, &[], None)
@@ -88,7 +89,8 @@ pub fn all(project: &Path) -> Vec<Scenario> {
     let scenario = |name, processes, port_base, seconds| Scenario {
         name,
         project: project.to_owned(),
-        script: "res://e2e/main.gd",
+        script: Some("res://e2e/main.gd"),
+        screen: Screen::Headless,
         processes,
         env: faults(),
         port_base,
