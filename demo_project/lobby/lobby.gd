@@ -23,8 +23,6 @@ const DEMO_KEY := "steam_multiplayer_peer_demo"
 ## Bumped when the game's messages change, so that old builds do not list new lobbies.
 const DEMO_VERSION := "1"
 const MEMBER_LIMIT := 4
-## Steam's k_EResultOK, what `lobby_created` reports on success.
-const STEAM_RESULT_OK := 1
 
 var lobby_id := 0
 var _lobby_name := ""
@@ -152,7 +150,7 @@ func name_of_peer(peer_id: int) -> String:
 
 
 func _on_lobby_created(result: int, created: int) -> void:
-	if result != STEAM_RESULT_OK:
+	if result != Steam.RESULT_OK:
 		left.emit("Steam could not create the lobby (result %d)." % result)
 		return
 	Steam.setLobbyData(created, "name", _lobby_name)

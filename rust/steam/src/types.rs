@@ -345,10 +345,18 @@ pub enum SteamEvent {
 
 /// `EResult` values the API reports.
 pub mod result {
+    /// No result.
+    pub const NONE: i32 = 0;
     /// Success.
     pub const OK: i32 = 1;
     /// Generic failure.
     pub const FAIL: i32 = 2;
+    /// No connection to Steam, or a failed one.
+    pub const NO_CONNECTION: i32 = 3;
+    /// Not allowed.
+    pub const ACCESS_DENIED: i32 = 15;
+    /// Timed out.
+    pub const TIMEOUT: i32 = 16;
     /// A parameter was wrong (a lobby type only the Web API creates, for one).
     pub const INVALID_PARAM: i32 = 8;
     /// Too many of something (lobbies, for one).

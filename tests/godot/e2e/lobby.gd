@@ -67,7 +67,7 @@ func run_host() -> void:
 
 
 func _on_lobby_created(connect: int, this_lobby_id: int) -> void:
-	check(connect == 1, "lobby_created with OK")
+	check(connect == Steam.RESULT_OK and Steam.RESULT_OK == 1, "lobby_created with RESULT_OK")
 	check(Steam.setLobbyJoinable(this_lobby_id, true), "setLobbyJoinable")
 	check(Steam.setLobbyData(this_lobby_id, "name", LOBBY_NAME), "setLobbyData name")
 	check(Steam.setLobbyData(this_lobby_id, "mode", "coop"), "setLobbyData mode")

@@ -9,6 +9,7 @@
 
 mod matchmaking;
 mod networking;
+mod results;
 pub mod singleton;
 
 use godot::classes::{Engine, SceneTree};

@@ -194,6 +194,12 @@ mod tests {
         assert_eq!(R::k_EResultFail as i32, result::FAIL);
         assert_eq!(R::k_EResultLimitExceeded as i32, result::LIMIT_EXCEEDED);
         assert_eq!(R::k_EResultInvalidParam as i32, result::INVALID_PARAM);
+        assert_eq!(R::k_EResultNone as i32, result::NONE);
+        assert_eq!(R::k_EResultOK as i32, result::OK);
+        assert_eq!(R::k_EResultFail as i32, result::FAIL);
+        assert_eq!(R::k_EResultNoConnection as i32, result::NO_CONNECTION);
+        assert_eq!(R::k_EResultAccessDenied as i32, result::ACCESS_DENIED);
+        assert_eq!(R::k_EResultTimeout as i32, result::TIMEOUT);
         // An error with no number of its own is a generic failure.
         assert_eq!(eresult_code(SteamError::InitFailed), result::FAIL);
     }
