@@ -170,19 +170,8 @@ fn provision_sid_mesa(root: &Path) -> Result<()> {
         )
         .into());
     }
-    run(Command::new("chroot").arg(root).args([
-        "apt-get",
-        "-o",
-        "Acquire::Check-Valid-Until=false",
-        "update",
-    ]))
-    .map_err(|e| format!("apt-get update in the sid root failed: {e}"))?;
-    run(Command::new("chroot")
-        .arg(root)
-        .args(["apt-get", "install", "-y", "--no-install-recommends"])
-        .args(MESA_PACKAGES)
-        .env("DEBIAN_FRONTEND", "noninteractive"))
-    .map_err(|e| format!("installing Mesa ({MESA_PACKAGES:?}) in the sid root failed: {e}"))?;
+    install_in_root(root, &MESA_PACKAGES)
+        .map_err(|e| format!("installing Mesa ({MESA_PACKAGES:?}) in the sid root failed: {e}"))?;
     Ok(())
 }
 
@@ -247,24 +236,23 @@ fn provision_sid(root: &Path) -> Result<()> {
         .arg(root)
         .arg("http://deb.debian.org/debian"))
     .map_err(|e| format!("debootstrap of Debian sid failed: {e}"))?;
+    install_in_root(root, &["godot"])
+        .map_err(|e| format!("installing Debian's godot package in the sid root failed: {e}"))?;
+    Ok(())
+}
+
+/// Installs Debian `packages` into the sid `root` with its own apt-get (as root).
+fn install_in_root(root: &Path, packages: &[&str]) -> Result<()> {
     // The archive may be a snapshot whose Release file is past its Valid-Until date.
     run(Command::new("chroot").arg(root).args([
         "apt-get",
         "-o",
         "Acquire::Check-Valid-Until=false",
         "update",
-    ]))
-    .map_err(|e| format!("apt-get update in the sid root failed: {e}"))?;
+    ]))?;
     run(Command::new("chroot")
         .arg(root)
-        .args([
-            "apt-get",
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "godot",
-        ])
+        .args(["apt-get", "install", "-y", "--no-install-recommends"])
+        .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive"))
-    .map_err(|e| format!("installing Debian's godot package in the sid root failed: {e}"))?;
-    Ok(())
 }
