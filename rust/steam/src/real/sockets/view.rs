@@ -82,8 +82,8 @@ impl SocketsView {
         self.steam_info(conn).map(|steam| steam.info.state)
     }
 
-    /// Closes a connection in Steam, without lingering.
-    fn close_in_steam(&self, conn: ConnectionId, reason: i32, debug: &CStr) {
+    /// Closes a connection in Steam; with `linger`, reliable data already queued goes first.
+    fn close_in_steam(&self, conn: ConnectionId, reason: i32, debug: &CStr, linger: bool) {
         // SAFETY: the interface is valid (see `SocketsInterfaces`) and `debug` is a C string.
         // Steam answers false only for a handle it has already forgotten: nothing is left to
         // close.
@@ -93,7 +93,7 @@ impl SocketsView {
                 conn.0,
                 reason,
                 debug.as_ptr(),
-                false,
+                linger,
             );
         }
     }
@@ -116,7 +116,7 @@ impl Drop for SocketsView {
     fn drop(&mut self) {
         let holdings = self.hub.lock().remove_owner(self.owner);
         for conn in holdings.conns {
-            self.close_in_steam(conn, APP_GENERIC, c"the peer was freed");
+            self.close_in_steam(conn, APP_GENERIC, c"the peer was freed", false);
         }
         // SAFETY: the interface is valid (see `SocketsInterfaces`); the sockets and poll group
         // are ours.
@@ -169,7 +169,7 @@ impl Sockets for SocketsView {
             return;
         };
         for conn in arrived {
-            self.close_in_steam(conn, APP_GENERIC, c"the listen socket closed");
+            self.close_in_steam(conn, APP_GENERIC, c"the listen socket closed", false);
         }
         // SAFETY: the interface is valid (see `SocketsInterfaces`); the socket is ours.
         unsafe {
@@ -203,7 +203,7 @@ impl Sockets for SocketsView {
         }
         let conn = ConnectionId(conn);
         if !self.join_poll_group(conn) {
-            self.close_in_steam(conn, APP_GENERIC, c"could not receive on it");
+            self.close_in_steam(conn, APP_GENERIC, c"could not receive on it", false);
             return Err(SocketError::Failed(format!(
                 "Steam forgot the connection to {remote} as soon as it started"
             )));
@@ -234,18 +234,7 @@ impl Sockets for SocketsView {
             return;
         }
         let debug = c_string("a connection's close reason", debug);
-        // SAFETY: the interface is valid (see `SocketsInterfaces`); `debug` is a C string.
-        // Steam answers false only for a handle it has already forgotten: nothing is left to
-        // close.
-        unsafe {
-            sys::SteamAPI_ISteamNetworkingSockets_CloseConnection(
-                self.steam.sockets,
-                conn.0,
-                reason,
-                debug.as_ptr(),
-                linger,
-            );
-        }
+        self.close_in_steam(conn, reason, &debug, linger);
     }
 
     /// `ConfigureConnectionLanes` with every lane at the same priority and weight (null
