@@ -92,14 +92,26 @@ pub struct SteamMultiplayerPeer {
     no_nagle: bool,
     /// The topology, chosen by the host. [code]true[/code] makes a star: clients connect only to
     /// the host, and Godot relays between them. [code]false[/code] (the default, as in
-    /// GodotSteam) makes a full mesh: clients connect to each other with [method add_peer] (a
-    /// lobby peer does it by itself).
+    /// GodotSteam) makes a full mesh: the host tells each client about the others, and clients
+    /// connect to each other directly, by themselves (see [member auto_mesh]).
     ///
     /// Set it before [method create_host]; while the peer is active, setting it pushes an error
     /// and changes nothing. A client's own value does not matter: it learns the host's when
     /// admitted.
     #[var(set)]
     server_relay: bool,
+    /// In a full mesh (the host's [member server_relay] is [code]false[/code]), a client started
+    /// with [method create_client] connects by itself to every other client the host has
+    /// admitted, and to each one it admits later, so that every client gets
+    /// [signal MultiplayerPeer.peer_connected] for every other, as with [ENetMultiplayerPeer].
+    /// [code]true[/code] by default.
+    ///
+    /// [code]false[/code] leaves a client's connections to the game ([method add_peer]); the
+    /// clients that would have connected to it by themselves still do. Either way a client
+    /// admits only users its host admitted. A peer from [method connect_to_lobby] connects to
+    /// the lobby's members instead. Applies at once, to a running peer too.
+    #[var(set)]
+    auto_mesh: bool,
     /// What the peer's connections run on: [constant TRANSPORT_SOCKETS] (the default: Steam's
     /// networking sockets) or [constant TRANSPORT_LEGACY_P2P] (the legacy P2P API's sessions).
     /// Both behave the same; both run in local mode. This is not a GodotSteam property.
@@ -128,6 +140,7 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             no_delay: false,
             no_nagle: false,
             server_relay: false,
+            auto_mesh: true,
             transport: Self::TRANSPORT_SOCKETS,
             lobby: None,
             monitored_as: None,
@@ -377,7 +390,8 @@ impl SteamMultiplayerPeer {
     /// ([signal MultiplayerAPI.connection_failed]): refused, unreachable, or no handshake within
     /// 10 seconds. In local mode a user who is not running fails at once.
     ///
-    /// The client also listens on [param virtual_port], for mesh links from other clients.
+    /// The client also listens on [param virtual_port], for mesh links from other clients, and
+    /// (with [member auto_mesh]) connects to them by themselves on that port.
     ///
     /// Returns [constant OK]; [constant ERR_ALREADY_IN_USE] if the peer is already active;
     /// [constant ERR_INVALID_PARAMETER] for our own Steam id; [constant ERR_CANT_CREATE] if Steam
@@ -393,10 +407,12 @@ impl SteamMultiplayerPeer {
     }
 
     /// Connects to one more user, Steam id [param steam_id], on Steam virtual port
-    /// [param virtual_port]: in a full mesh, a client adds the other clients this way (the
-    /// host's [member server_relay] is [code]false[/code]). A user already connected or connecting
-    /// is left alone ([constant OK]). The new peer arrives with
-    /// [signal MultiplayerPeer.peer_connected].
+    /// [param virtual_port]: in a full mesh (the host's [member server_relay] is
+    /// [code]false[/code]), a client can add another client this way, which [member auto_mesh]
+    /// otherwise does by itself. A user already connected or connecting is left alone
+    /// ([constant OK]), and two clients adding each other at once end with one connection. The
+    /// new peer arrives with [signal MultiplayerPeer.peer_connected] once the host has admitted
+    /// it to the session.
     ///
     /// Returns [constant OK]; [constant ERR_UNCONFIGURED] if the peer is not active;
     /// [constant ERR_INVALID_PARAMETER] for our own Steam id; [constant ERR_UNAVAILABLE] on a
@@ -571,6 +587,15 @@ impl SteamMultiplayerPeer {
         }
     }
 
+    /// Sets [member auto_mesh]; takes effect at once.
+    #[func]
+    fn set_auto_mesh(&mut self, enabled: bool) {
+        self.auto_mesh = enabled;
+        if let Some(driver) = self.driver.as_mut() {
+            driver.set_auto_mesh(enabled);
+        }
+    }
+
     /// Sets [member server_relay]. While the peer is active, pushes an error and changes
     /// nothing.
     #[func]
@@ -627,6 +652,7 @@ impl SteamMultiplayerPeer {
         let driver = self.driver.as_mut().expect("created above");
         driver.set_no_delay(self.no_delay);
         driver.set_no_nagle(self.no_nagle);
+        driver.set_auto_mesh(self.auto_mesh);
         let started = driver
             .set_server_relay(self.server_relay)
             .and_then(|()| start(driver));

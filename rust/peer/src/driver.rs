@@ -29,6 +29,10 @@ pub struct PeerDriver {
     members: Option<HashSet<SteamId>>,
     /// When each member was last dialled.
     dialled_at: HashMap<SteamId, Instant>,
+    /// The virtual port a client dials the other clients of its full mesh on: its own.
+    mesh_port: i32,
+    /// The time the last call that carried one said it was, for the dials the session asks for.
+    now: Instant,
 }
 
 impl PeerDriver {
@@ -44,6 +48,8 @@ impl PeerDriver {
             no_delay: false,
             members: None,
             dialled_at: HashMap::new(),
+            mesh_port: 0,
+            now: Instant::now(),
         }
     }
 
@@ -65,6 +71,11 @@ impl PeerDriver {
     /// Chooses star (true) or full mesh (false); only while inactive.
     pub fn set_server_relay(&mut self, relay: bool) -> Result<(), PeerError> {
         Ok(self.session.set_server_relay(relay)?)
+    }
+
+    /// Whether a client connects by itself to the other clients its host introduces.
+    pub fn set_auto_mesh(&mut self, auto_mesh: bool) {
+        self.session.set_auto_mesh(auto_mesh);
     }
 
     /// Rejects (true) or admits (false) new connections from now on.
@@ -90,6 +101,7 @@ impl PeerDriver {
         now: Instant,
     ) -> Result<(), PeerError> {
         self.session.start_client(server, now)?;
+        self.mesh_port = virtual_port;
         let started = self
             .open_listen(virtual_port)
             .and_then(|()| self.dial(server, virtual_port, now));
@@ -174,6 +186,7 @@ impl PeerDriver {
 
     /// Moves data, admits and drops connections, runs timers.
     pub fn poll(&mut self, now: Instant) {
+        self.now = now;
         self.sockets.pump(now);
         // Messages first: a connection that just closed may have sent its last words before,
         // and Steam keeps them readable until the handle is closed.
@@ -319,7 +332,13 @@ impl PeerDriver {
                 Action::SendControl { conn, message } => {
                     let flags = SendFlags::RELIABLE.with(SendFlags::NO_NAGLE);
                     if let Err(err) = self.sockets.send(conn, 0, flags, [message.as_slice(), &[]]) {
-                        debug!("could not send a handshake message on {conn}: {err}");
+                        debug!("could not send a control message on {conn}: {err}");
+                    }
+                }
+                Action::Dial(remote) => {
+                    // The session dials again later if this fails.
+                    if let Err(err) = self.dial(remote, self.mesh_port, self.now) {
+                        debug!("could not dial {remote} for the mesh: {err}");
                     }
                 }
             }

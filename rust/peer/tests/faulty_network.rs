@@ -298,9 +298,49 @@ fn a_400_kib_reliable_payload_arrives_whole() {
 }
 
 #[test]
+fn clients_mesh_by_themselves_under_faults_and_a_late_joiner_too() {
+    let mut world = World::star(2, harsh(), Config::default());
+    world.run_until(10, "the mesh", |w| {
+        (1..=2).all(|i| w.peers[i].session().peer_ids().count() == 2)
+    });
+    world.net.add_user(steam(3), harsh());
+    world.peers.push(PeerDriver::new(
+        Box::new(world.net.sockets(steam(3))),
+        Config::default(),
+        77,
+    ));
+    world.events.push(Vec::new());
+    world.received.push(Vec::new());
+    let now = world.now;
+    world.peers[3].create_client(steam(0), 0, now).unwrap();
+    world.run_until(10, "the late joiner to meet everyone", |w| {
+        (1..=3).all(|i| w.peers[i].session().peer_ids().count() == 3)
+    });
+    let ids: Vec<PeerId> = (0..=3).map(|i| world.id(i)).collect();
+    for a in 1..=3 {
+        let connected = world.events[a]
+            .iter()
+            .filter(|e| matches!(e, Event::PeerConnected(_)))
+            .count();
+        assert_eq!(connected, 3, "client {a}: {:?}", world.events[a]);
+    }
+    // A client leaves: every other hears it, once.
+    world.peers[2].close();
+    world.settle(8);
+    for index in [0, 1, 3] {
+        let gone = world.events[index]
+            .iter()
+            .filter(|e| **e == Event::PeerDisconnected(ids[2]))
+            .count();
+        assert_eq!(gone, 1, "peer {index}: {:?}", world.events[index]);
+    }
+}
+
+#[test]
 fn a_full_mesh_forms_under_faults() {
     let config = Config {
         server_relay: false,
+        auto_mesh: false,
         ..Config::default()
     };
     let mut world = World::star(3, harsh(), config);

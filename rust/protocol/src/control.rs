@@ -1,7 +1,9 @@
-//! The handshake messages, tagged and versioned.
+//! The control messages, tagged and versioned.
 //!
 //! `Hello` opens every connection and says who the sender is; `Welcome` is the host's answer to a
-//! client and carries the peer id the host assigned. Both travel reliably on lane 0.
+//! client and carries the peer id the host assigned. In a full mesh the host then tells each
+//! client about the others: `PeerJoined` for every client it admits, `PeerLeft` for every one
+//! that goes. All travel reliably, in order, on lane 0.
 
 use crate::header::control_tag;
 use crate::ids::{PeerId, SteamId};
@@ -10,12 +12,15 @@ use crate::ids::{PeerId, SteamId};
 pub const PROTOCOL_MAGIC: [u8; 4] = *b"GSMP";
 
 /// Bumped whenever the wire format changes; peers of different versions refuse each other.
-pub const PROTOCOL_VERSION: u8 = 1;
+pub const PROTOCOL_VERSION: u8 = 2;
 
 const TYPE_HELLO: u8 = 1;
 const TYPE_WELCOME: u8 = 2;
+const TYPE_PEER_JOINED: u8 = 3;
+const TYPE_PEER_LEFT: u8 = 4;
 const HELLO_LEN: usize = 19;
 const WELCOME_LEN: usize = 6;
+const MEMBER_LEN: usize = 13;
 const FLAG_HOST: u8 = 1;
 const FLAG_RELAYS: u8 = 1;
 
@@ -39,19 +44,33 @@ pub struct Welcome {
     pub host_relays: bool,
 }
 
-/// A handshake message.
+/// A client of the session, as the host names it to the other clients.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Member {
+    /// Its peer id, which the host assigned.
+    pub peer_id: PeerId,
+    /// Its Steam id.
+    pub steam_id: SteamId,
+}
+
+/// A control message.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Control {
     /// See [`Hello`].
     Hello(Hello),
     /// See [`Welcome`].
     Welcome(Welcome),
+    /// From the host in a full mesh: this client is in the session (admitted before us, or
+    /// since); connect to it.
+    PeerJoined(Member),
+    /// From the host in a full mesh: this client has left the session.
+    PeerLeft(Member),
 }
 
 /// Why a control message was refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ControlError {
-    /// Shorter than its type requires.
+    /// Shorter than its type requires (or, for a type of fixed length, longer).
     Truncated,
     /// A control type this version does not know.
     UnknownType(u8),
@@ -95,6 +114,8 @@ impl Control {
                 bytes[5] = if welcome.host_relays { FLAG_RELAYS } else { 0 };
                 WELCOME_LEN
             }
+            Control::PeerJoined(member) => encode_member(&mut bytes, TYPE_PEER_JOINED, member),
+            Control::PeerLeft(member) => encode_member(&mut bytes, TYPE_PEER_LEFT, member),
         };
         ControlBytes {
             bytes,
@@ -134,10 +155,33 @@ impl Control {
                 peer_id: i32::from_le_bytes(message[1..5].try_into().expect("4 bytes")),
                 host_relays: message[5] & FLAG_RELAYS != 0,
             }))
+        } else if tag == control_tag(TYPE_PEER_JOINED) || tag == control_tag(TYPE_PEER_LEFT) {
+            // Exactly its length: these come after the handshake, from a peer of our version.
+            if message.len() != MEMBER_LEN {
+                return Err(ControlError::Truncated);
+            }
+            let member = Member {
+                peer_id: i32::from_le_bytes(message[1..5].try_into().expect("4 bytes")),
+                steam_id: SteamId(u64::from_le_bytes(
+                    message[5..MEMBER_LEN].try_into().expect("8 bytes"),
+                )),
+            };
+            Ok(if tag == control_tag(TYPE_PEER_JOINED) {
+                Control::PeerJoined(member)
+            } else {
+                Control::PeerLeft(member)
+            })
         } else {
             Err(ControlError::UnknownType(tag & 0x3F))
         }
     }
+}
+
+fn encode_member(bytes: &mut [u8; HELLO_LEN], control_type: u8, member: Member) -> usize {
+    bytes[0] = control_tag(control_type);
+    bytes[1..5].copy_from_slice(&member.peer_id.to_le_bytes());
+    bytes[5..MEMBER_LEN].copy_from_slice(&member.steam_id.0.to_le_bytes());
+    MEMBER_LEN
 }
 
 #[cfg(test)]
@@ -157,6 +201,26 @@ mod tests {
             host_relays: true,
         });
         assert_eq!(Control::decode(welcome.encode().as_slice()), Ok(welcome));
+    }
+
+    #[test]
+    fn mesh_members_round_trip_at_exactly_their_length() {
+        let member = Member {
+            peer_id: 77,
+            steam_id: SteamId::individual(3),
+        };
+        for message in [Control::PeerJoined(member), Control::PeerLeft(member)] {
+            let bytes = message.encode();
+            assert_eq!(bytes.as_slice().len(), MEMBER_LEN);
+            assert_eq!(Control::decode(bytes.as_slice()), Ok(message));
+            let mut longer = bytes.as_slice().to_vec();
+            longer.push(0);
+            assert_eq!(Control::decode(&longer), Err(ControlError::Truncated));
+            assert_eq!(
+                Control::decode(&bytes.as_slice()[..MEMBER_LEN - 1]),
+                Err(ControlError::Truncated)
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::control::ControlBytes;
-use crate::ids::{ConnectionId, PeerId};
+use crate::ids::{ConnectionId, PeerId, SteamId};
 use crate::mode::TransferMode;
 use crate::reason::CloseReason;
 
@@ -21,13 +21,16 @@ pub enum Action {
         /// Flush reliable data still queued before closing.
         linger: bool,
     },
-    /// Send a handshake message, reliably, on lane 0.
+    /// Send a control message, reliably, on lane 0.
     SendControl {
         /// The connection.
         conn: ConnectionId,
         /// The encoded message.
         message: ControlBytes,
     },
+    /// Connect to another client of the session (the full mesh), then report the connection
+    /// with [`crate::Session::on_dialed`].
+    Dial(SteamId),
 }
 
 /// Something Godot must hear about, as a `MultiplayerPeer` signal.

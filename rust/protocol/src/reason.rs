@@ -24,10 +24,12 @@ pub enum CloseReason {
     Overflow = 1008,
     /// The peer was started from a lobby, and the remote is not one of its members.
     NotInLobby = 1009,
+    /// A client's session ended because its host left; its other connections close with this.
+    HostLeft = 1010,
 }
 
 impl CloseReason {
-    const ALL: [CloseReason; 10] = [
+    const ALL: [CloseReason; 11] = [
         CloseReason::Closed,
         CloseReason::Kicked,
         CloseReason::Refused,
@@ -38,6 +40,7 @@ impl CloseReason {
         CloseReason::NoMesh,
         CloseReason::Overflow,
         CloseReason::NotInLobby,
+        CloseReason::HostLeft,
     ];
 
     /// The end-reason code sent to the remote.
@@ -63,6 +66,7 @@ impl CloseReason {
             CloseReason::NoMesh => "the host relays between clients (server_relay)",
             CloseReason::Overflow => "too much data arrived before the handshake",
             CloseReason::NotInLobby => "the remote is not a member of the lobby",
+            CloseReason::HostLeft => "the session's host left",
         }
     }
 }

@@ -27,10 +27,13 @@ impl<B: AsRef<[u8]>> Session<B> {
         }
     }
 
+    /// A peer from a lobby admits the lobby's members; a client in a full mesh, its host and
+    /// the clients its host introduced; a host, anyone.
     fn is_admitted(&self, remote: SteamId) -> bool {
-        self.admitted
-            .as_ref()
-            .is_none_or(|members| members.contains(&remote))
+        match &self.admitted {
+            Some(members) => members.contains(&remote),
+            None => self.introduced_or_host(remote),
+        }
     }
 
     /// A remote asks to connect through our listen socket. The session queues `Accept` or
@@ -109,6 +112,9 @@ impl<B: AsRef<[u8]>> Session<B> {
             debug!("{} kept its other connection with us", remote.steam_id);
             return;
         }
+        if reason == Some(CloseReason::HostLeft) && self.hold_departure(&remote) {
+            return;
+        }
         let description = match reason {
             Some(reason) => reason.describe().to_owned(),
             None if detail.is_empty() => format!("connection ended (end reason {end_reason})"),
@@ -136,8 +142,7 @@ impl<B: AsRef<[u8]>> Session<B> {
             !expired
         });
         for (conn, remote) in refused {
-            warn!("refused a connection from {remote}: it is not a member of the lobby");
-            self.reject(conn, CloseReason::NotInLobby);
+            self.refuse_unadmitted(conn, remote);
         }
         let timeout = self.config.handshake_timeout;
         let interval = self.config.hello_interval;
@@ -171,6 +176,7 @@ impl<B: AsRef<[u8]>> Session<B> {
             );
         }
         self.scratch = expired;
+        self.mesh_tick(now);
     }
 
     /// A control message arrived on `conn`.
@@ -183,6 +189,8 @@ impl<B: AsRef<[u8]>> Session<B> {
         match Control::decode(message) {
             Ok(Control::Hello(hello)) => self.on_hello(conn, hello, now),
             Ok(Control::Welcome(welcome)) => self.on_welcome(conn, welcome, now),
+            Ok(Control::PeerJoined(member)) => self.on_peer_joined(conn, member, now),
+            Ok(Control::PeerLeft(member)) => self.on_peer_left(conn, member, now),
             Err(ControlError::Version(version)) => {
                 error!(
                     "{steam_id} runs protocol version {version} and we run {PROTOCOL_VERSION}: \
@@ -246,6 +254,7 @@ impl<B: AsRef<[u8]>> Session<B> {
                 self.send_hello_if_ready(conn, now);
                 self.send_welcome(conn, peer_id);
                 self.establish(conn, peer_id);
+                self.introduce(conn, peer_id);
             }
         } else if !established {
             let remote = self.remotes.get_mut(&conn).expect("looked up above");
@@ -302,8 +311,9 @@ impl<B: AsRef<[u8]>> Session<B> {
         self.scratch = waiting;
     }
 
-    /// Completes a client-to-client handshake once both ids are final and both `Hello`s crossed.
-    fn try_establish_mesh(&mut self, conn: ConnectionId, now: Instant) {
+    /// Completes a client-to-client handshake once both ids are final, both `Hello`s crossed,
+    /// and (outside a lobby) the host has introduced the remote under the id it presents.
+    pub(super) fn try_establish_mesh(&mut self, conn: ConnectionId, now: Instant) {
         let Role::Client(client) = &self.role else {
             return;
         };
@@ -331,7 +341,9 @@ impl<B: AsRef<[u8]>> Session<B> {
             self.drop_connection(conn, CloseReason::WrongSession, "peer id taken");
             return;
         }
-        self.establish(conn, peer_id);
+        if self.introduction_agrees(conn, peer_id) {
+            self.establish(conn, peer_id);
+        }
     }
 
     fn send_hello_if_ready(&mut self, conn: ConnectionId, now: Instant) {
@@ -410,7 +422,7 @@ impl<B: AsRef<[u8]>> Session<B> {
         }
     }
 
-    fn reject(&mut self, conn: ConnectionId, reason: CloseReason) {
+    pub(super) fn reject(&mut self, conn: ConnectionId, reason: CloseReason) {
         self.actions.push_back(Action::Close {
             conn,
             reason,
@@ -445,7 +457,7 @@ impl<B: AsRef<[u8]>> Session<B> {
             );
             self.depart(remote.peer_id);
             if server.is_some() && remote.peer_id == HOST_PEER_ID {
-                self.pending.push_back(Pending::EndSession);
+                self.leave_host();
             }
         } else if server == Some((remote.steam_id, false)) {
             self.fail_client(description);
@@ -464,6 +476,6 @@ impl<B: AsRef<[u8]>> Session<B> {
                 client.server
             );
         }
-        self.teardown(false);
+        self.teardown(CloseReason::Closed, false);
     }
 }

@@ -6,6 +6,7 @@
 //! received packets.
 
 mod handshake;
+mod mesh;
 mod remote;
 mod traffic;
 
@@ -35,8 +36,12 @@ pub struct Config {
     pub max_message_size: usize,
     /// How much data a remote may send before its handshake completes.
     pub max_early_bytes: usize,
-    /// How long a connection request from a user not (yet) admitted waits for it to be.
+    /// How long a connection request from a user not (yet) admitted waits for it to be; also
+    /// how long a client the host says has left may keep its connection with us.
     pub admission_grace: Duration,
+    /// In a full mesh, a client connects by itself to every other client its host introduces
+    /// (the default); without it, the game connects them with `add_peer`.
+    pub auto_mesh: bool,
 }
 
 impl Default for Config {
@@ -49,6 +54,7 @@ impl Default for Config {
             max_message_size: 512 * 1024,
             max_early_bytes: 8 * 1024 * 1024,
             admission_grace: Duration::from_secs(5),
+            auto_mesh: true,
         }
     }
 }
@@ -104,6 +110,8 @@ pub struct Session<B> {
     scratch: Vec<ConnectionId>,
     rng: Rng,
     drops: DropCounts,
+    /// What the full mesh needs: the clients introduced to each other.
+    mesh: mesh::Mesh,
 }
 
 impl<B: AsRef<[u8]>> Session<B> {
@@ -127,6 +135,7 @@ impl<B: AsRef<[u8]>> Session<B> {
             scratch: Vec::new(),
             rng: Rng::new(seed),
             drops: DropCounts::default(),
+            mesh: mesh::Mesh::default(),
         }
     }
 
@@ -273,10 +282,11 @@ impl<B: AsRef<[u8]>> Session<B> {
         if force {
             self.peers.remove(&id);
             self.inbox.retain(|packet| packet.from != id);
+            self.announce_departure(id);
         } else {
             self.depart(id);
             if leaving_host {
-                self.pending.push_back(Pending::EndSession);
+                self.leave_host();
             }
         }
         Ok(())
@@ -284,7 +294,7 @@ impl<B: AsRef<[u8]>> Session<B> {
 
     /// Drops every connection at once, without signals, and makes the session reusable.
     pub fn close(&mut self) {
-        self.teardown(false);
+        self.teardown(CloseReason::Closed, false);
     }
 
     /// The next transport action to perform.
@@ -317,7 +327,8 @@ impl<B: AsRef<[u8]>> Session<B> {
                 }
                 Pending::EndSession => {
                     self.pending.pop_front();
-                    self.teardown(true);
+                    // The other clients end theirs too, and hold our going until they do.
+                    self.teardown(CloseReason::HostLeft, true);
                 }
             }
         }
@@ -401,13 +412,15 @@ impl<B: AsRef<[u8]>> Session<B> {
         self.peers.insert(id, PeerSlot::Departing);
         self.pending
             .push_back(Pending::Event(Event::PeerDisconnected(id)));
+        self.announce_departure(id);
     }
 
-    fn teardown(&mut self, linger: bool) {
+    /// Ends the session, closing every connection with `reason`.
+    fn teardown(&mut self, reason: CloseReason, linger: bool) {
         for (conn, _) in self.remotes.drain() {
             self.actions.push_back(Action::Close {
                 conn,
-                reason: CloseReason::Closed,
+                reason,
                 linger,
             });
         }
@@ -419,6 +432,7 @@ impl<B: AsRef<[u8]>> Session<B> {
             });
         }
         self.admitted = None;
+        self.mesh = mesh::Mesh::default();
         self.peers.clear();
         self.inbox.clear();
         self.pending.clear();

@@ -126,6 +126,12 @@ impl Net {
                     Action::SendControl { conn, message } => {
                         self.push_message(index, conn, message.as_slice().to_vec());
                     }
+                    Action::Dial(remote) => {
+                        let to = remote.account_id() as usize - 1;
+                        if to < self.sessions.len() {
+                            self.dial(index, to);
+                        }
+                    }
                 }
             }
         }
@@ -191,10 +197,17 @@ impl Net {
 }
 
 fn star(clients: usize, relay: bool) -> Net {
-    let config = Config {
-        server_relay: relay,
-        ..Config::default()
-    };
+    star_with(
+        clients,
+        Config {
+            server_relay: relay,
+            ..Config::default()
+        },
+    )
+}
+
+/// A host (index 0) and `clients` clients, each admitted in turn.
+fn star_with(clients: usize, config: Config) -> Net {
     let mut net = Net::new(clients + 1, config);
     net.host(0);
     for client in 1..=clients {
@@ -335,7 +348,14 @@ fn another_protocol_version_is_refused_with_a_reason() {
 
 #[test]
 fn mesh_clients_dialling_each_other_keep_one_connection() {
-    let mut net = star(2, false);
+    // As GodotSteam's games mesh: each client adds the other, at the same moment.
+    let mut net = star_with(
+        2,
+        Config {
+            auto_mesh: false,
+            ..Config::default()
+        },
+    );
     net.take_events(1);
     net.take_events(2);
     // Both dial at once: each sees the other's request while its own is pending.
@@ -767,3 +787,5 @@ fn a_lobby_peer_admits_members_and_waits_a_little_for_new_ones() {
     net.run();
     assert_eq!(net.sessions[3].status(), ConnectionStatus::Connected);
 }
+
+mod mesh;

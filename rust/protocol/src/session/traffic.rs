@@ -166,6 +166,9 @@ impl<B: AsRef<[u8]>> Session<B> {
             self.drops.malformed += 1;
             return;
         };
+        if self.mesh.drops_from(remote.peer_id) {
+            return;
+        }
         let Some(state) = remote.channels.get_mut(usize::from(header.channel)) else {
             self.drops.malformed += 1;
             debug!(
