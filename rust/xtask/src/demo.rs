@@ -208,5 +208,7 @@ fn scripted_session(project: &Path, screen: Screen, screenshots: Option<&Path>) 
         timeout: Duration::from_secs(if in_windows { 180 } else { 60 }),
         allowed_errors: Vec::new(),
         required,
+        agreement: None,
+        no_warnings: false,
     }
 }

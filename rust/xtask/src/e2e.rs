@@ -2,7 +2,8 @@
 //! or in windows, with their output watched line by line.
 //!
 //! A scenario's processes print `READY`-style markers that start other processes, `FAIL: ...`
-//! lines for failed checks, and `EXPECT-ERROR: <text>` before a call meant to push an error.
+//! lines for failed checks, `EXPECT-ERROR: <text>` before a call meant to push an error, and
+//! `FIGURE: ...` lines for what they measured, which the runner shows when they pass.
 //! A run fails on a non-zero exit, a `FAIL:`, a `SCRIPT ERROR`, a parse error, a library that
 //! does not load, leaked objects, any `ERROR:` not announced, or its time running out.
 
@@ -65,6 +66,11 @@ pub struct Scenario {
     pub allowed_errors: Vec<&'static str>,
     /// Text the output must contain somewhere.
     pub required: Vec<&'static str>,
+    /// A prefix: every process must print exactly one line starting with it, and all the
+    /// same line (what each instance ended the game with, for one).
+    pub agreement: Option<&'static str>,
+    /// A normal session, start to end: a warning fails it as an error does.
+    pub no_warnings: bool,
 }
 
 /// Where a scenario's Godot instances draw.
@@ -233,6 +239,12 @@ fn watch(godot: &Godot, scenario: &Scenario, show: bool) -> Result<()> {
         }
         if let Some(problem) = judge(&line, &this.allowed_errors) {
             problems.push(format!("{}: {problem}", process.name));
+        } else if scenario.no_warnings && is_warning(&line) {
+            problems.push(format!(
+                "{}: a warning in a normal session: {}",
+                process.name,
+                line.trim()
+            ));
         }
         if process.kill_on.is_some_and(|marker| line.contains(marker)) {
             this.killed = true;
@@ -276,6 +288,9 @@ fn watch(godot: &Godot, scenario: &Scenario, show: bool) -> Result<()> {
             ));
         }
     }
+    if let Some(prefix) = scenario.agreement {
+        problems.extend(disagreements(scenario, &log, prefix));
+    }
     for text in &scenario.required {
         if !log.iter().any(|line| line.contains(text)) {
             problems.push(format!("the output never said {text:?}"));
@@ -284,6 +299,9 @@ fn watch(godot: &Godot, scenario: &Scenario, show: bool) -> Result<()> {
     if problems.is_empty() {
         let checks = log.iter().filter(|l| l.contains("CHECK ok")).count();
         println!("xtask: scenario {} passed ({checks} checks)", scenario.name);
+        for figure in log.iter().filter(|l| l.contains("FIGURE:")) {
+            println!("xtask:   {figure}");
+        }
         return Ok(());
     }
     if !show {
@@ -316,6 +334,46 @@ fn judge(line: &str, allowed_errors: &[impl AsRef<str>]) -> Option<String> {
         return Some(format!("unexpected error: {trimmed}"));
     }
     None
+}
+
+fn is_warning(line: &str) -> bool {
+    let trimmed = line.trim();
+    ["WARNING:", "USER WARNING:"]
+        .iter()
+        .any(|p| trimmed.starts_with(p))
+}
+
+/// What is wrong with the processes' lines starting with `prefix`: each must print one, and
+/// all the same.
+fn disagreements(scenario: &Scenario, log: &[String], prefix: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut first: Option<(&str, &str)> = None;
+    for process in &scenario.processes {
+        let tag = format!("[{}] ", process.name);
+        let said: Vec<&str> = log
+            .iter()
+            .filter_map(|line| line.strip_prefix(&tag))
+            .map(str::trim)
+            .filter(|line| line.starts_with(prefix))
+            .collect();
+        let [line] = said[..] else {
+            problems.push(format!(
+                "{} printed {} lines starting with {prefix:?}, not one",
+                process.name,
+                said.len()
+            ));
+            continue;
+        };
+        match first {
+            None => first = Some((process.name, line)),
+            Some((name, other)) if other != line => problems.push(format!(
+                "{} and {name} disagree: {line:?} against {other:?}",
+                process.name
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
 }
 
 fn next_output(receiver: &Receiver<Output>, deadline: Instant) -> Option<Output> {
@@ -395,7 +453,7 @@ fn forward(stream: impl Read + Send + 'static, index: usize, sender: Sender<Outp
 
 #[cfg(test)]
 mod tests {
-    use super::judge;
+    use super::{Process, Scenario, Screen, disagreements, is_warning, judge};
 
     #[test]
     fn judges_lines() {
@@ -412,5 +470,46 @@ mod tests {
         );
         assert!(judge("WARNING: Steam: the host refuses new connections", &NONE).is_none());
         assert!(judge("CHECK ok: everything", &NONE).is_none());
+    }
+
+    #[test]
+    fn finds_warnings() {
+        assert!(is_warning(
+            "WARNING: Steam: the host refuses new connections"
+        ));
+        assert!(is_warning("  USER WARNING: oops"));
+        assert!(!is_warning("CHECK ok: no WARNING: here"));
+    }
+
+    #[test]
+    fn processes_must_agree() {
+        let process = |name| Process {
+            name,
+            user: 1,
+            args: Vec::new(),
+            start_after: None,
+            kill_on: None,
+        };
+        let scenario = Scenario {
+            name: "agree",
+            project: "p".into(),
+            script: None,
+            screen: Screen::Headless,
+            processes: vec![process("a"), process("b"), process("c")],
+            env: Vec::new(),
+            port_base: 1,
+            timeout: std::time::Duration::from_secs(1),
+            allowed_errors: Vec::new(),
+            required: Vec::new(),
+            agreement: Some("AGREE"),
+            no_warnings: false,
+        };
+        let log = |lines: &[&str]| lines.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+        let same = log(&["[a] AGREE 1", "[b] other", "[b] AGREE 1", "[c] AGREE 1 "]);
+        assert!(disagreements(&scenario, &same, "AGREE").is_empty());
+        let differ = log(&["[a] AGREE 1", "[b] AGREE 2", "[c] AGREE 1"]);
+        assert_eq!(disagreements(&scenario, &differ, "AGREE").len(), 1);
+        let missing = log(&["[a] AGREE 1", "[b] AGREE 1", "[b] AGREE 1"]);
+        assert_eq!(disagreements(&scenario, &missing, "AGREE").len(), 2);
     }
 }

@@ -14,6 +14,7 @@ mod addon;
 mod demo;
 mod display;
 mod e2e;
+mod enet_game;
 mod godot;
 mod package;
 mod platform;
@@ -96,7 +97,10 @@ fn test(args: &[String]) -> Result<()> {
             failures.push(format!("conflict: {err}"));
         }
     }
-    for scenario in scenarios::all(&project) {
+    for scenario in scenarios::all(&project)
+        .into_iter()
+        .chain(enet_game::scenarios(&project))
+    {
         if !only.is_empty() && !only.contains(&scenario.name) {
             continue;
         }

@@ -8,7 +8,7 @@ use smp_transport::local::steam_id_of;
 use crate::e2e::{CONFLICT_ERRORS, Process, Scenario, Screen};
 
 /// Mild faults for every scenario, so that each mode's guarantee is checked for real.
-fn faults() -> Vec<(&'static str, String)> {
+pub fn faults() -> Vec<(&'static str, String)> {
     vec![
         ("STEAM_FAKE_PACKET_LOSS", "2".into()),
         ("STEAM_FAKE_PACKET_LAG", "5".into()),
@@ -81,6 +81,8 @@ pub fn conflict(project: &Path, first: LoadedFirst) -> Scenario {
         timeout: Duration::from_secs(30),
         allowed_errors: CONFLICT_ERRORS.to_vec(),
         required: vec!["another Steam integration"],
+        agreement: None,
+        no_warnings: false,
     }
 }
 
@@ -97,6 +99,8 @@ pub fn all(project: &Path) -> Vec<Scenario> {
         timeout: Duration::from_secs(seconds),
         allowed_errors: Vec::new(),
         required: Vec::new(),
+        agreement: None,
+        no_warnings: false,
     };
     vec![
         scenario("star", star(), 29_400, 120),

@@ -1,7 +1,8 @@
 extends "res://e2e/scenario.gd"
-## Eight instances in a full mesh: a host and seven clients, each client adding every other
-## (dials cross everywhere). Every instance greets every other directly and must hear from
-## all seven. Then the host leaves and every client must notice.
+## Eight instances in a full mesh: a host and seven clients. The clients connect to each other
+## by themselves (auto_mesh), and each adds every other too, as GodotSteam's code does, which
+## meets the connections already there or crossing. Every instance greets every other directly
+## and must hear from all seven. Then the host leaves and every client must notice.
 
 const CLIENTS := 7
 

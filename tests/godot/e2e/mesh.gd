@@ -1,7 +1,7 @@
 extends "res://e2e/rpc_scenario.gd"
-## A host and two clients in a full mesh, as GodotSteam builds it: server_relay off, and each
-## client adds the other with add_peer (their dials cross). Clients talk directly in every mode
-## and channel. Then the host's process is killed, and the clients must notice.
+## A host and two clients in a full mesh, as GodotSteam builds it: server_relay off, auto_mesh
+## off, and each client adds the other with add_peer (their dials cross). Clients talk directly
+## in every mode and channel. Then the host's process is killed, and the clients must notice.
 
 
 
@@ -13,6 +13,7 @@ func run_host() -> void:
 	if not await wait_until(func(): return multiplayer.get_peers().size() == 2, 20.0, "both clients to connect"):
 		return
 	await barrier("mesh", 2)
+	await barrier("add", 2)
 	await barrier("traffic", 2)
 	await send_traffic(0)
 	await barrier("drop", 2)
@@ -25,12 +26,15 @@ func run_host() -> void:
 func run_client() -> void:
 	var host := arg_int("host")
 	var other_steam := arg_int("other")
+	peer.auto_mesh = false
 	check(peer.create_client(host, 0) == OK, "create_client")
 	multiplayer.multiplayer_peer = peer
 	if not await wait_until(func(): return events.has(["to_server"]), 10.0, "connected_to_server"):
 		return
 	check(not peer.is_server_relay_supported(), "the host does not relay")
 	await barrier("mesh", 2)
+	check(multiplayer.get_peers() == PackedInt32Array([1]), "with auto_mesh off, the other client does not connect by itself")
+	await barrier("add", 2)
 	check(peer.add_peer(other_steam) == OK, "add_peer the other client")
 	check(peer.add_peer(other_steam) == OK, "add_peer again does nothing")
 	if not await wait_until(func(): return multiplayer.get_peers().size() == 2, 10.0, "the other client to connect directly"):

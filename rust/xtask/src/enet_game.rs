@@ -1,0 +1,103 @@
+//! The ENet-style game (`tests/godot/e2e/enet_game.gd`): one script, run on our peer in both
+//! topologies, on both transports, with and without fault injection, and on Godot's
+//! `ENetMultiplayerPeer` as the control.
+
+use std::path::Path;
+use std::time::Duration;
+
+use smp_transport::local::steam_id_of;
+
+use crate::e2e::{Process, Scenario, Screen};
+use crate::scenarios::faults;
+
+/// Where a run's peers come from.
+#[derive(Clone, Copy)]
+enum Peers {
+    /// `SteamMultiplayerPeer` in local mode: the host's `server_relay`, and the legacy P2P
+    /// transport or not.
+    Steam { relay: bool, legacy_p2p: bool },
+    /// Godot's `ENetMultiplayerPeer` over loopback UDP.
+    Enet,
+}
+
+/// Every run of the game. Port bases 33000 to 33800; the ENet control's UDP port is its base.
+pub fn scenarios(project: &Path) -> Vec<Scenario> {
+    let mut runs = Vec::new();
+    let mut port_base = 33_000;
+    for (relay, legacy_p2p, faulty, name) in [
+        (false, false, true, "enet_game"),
+        (false, false, false, "enet_game_clean"),
+        (true, false, true, "enet_game_relay"),
+        (true, false, false, "enet_game_relay_clean"),
+        (false, true, true, "enet_game_legacy"),
+        (false, true, false, "enet_game_legacy_clean"),
+        (true, true, true, "enet_game_relay_legacy"),
+        (true, true, false, "enet_game_relay_legacy_clean"),
+    ] {
+        let peers = Peers::Steam { relay, legacy_p2p };
+        runs.push(game(project, name, peers, faulty, port_base));
+        port_base += 100;
+    }
+    runs.push(game(
+        project,
+        "enet_game_enet",
+        Peers::Enet,
+        false,
+        port_base,
+    ));
+    runs
+}
+
+fn game(
+    project: &Path,
+    name: &'static str,
+    peers: Peers,
+    faulty: bool,
+    port_base: u16,
+) -> Scenario {
+    let mut extra = vec![
+        "--scenario=enet_game".to_owned(),
+        format!("--host={}", steam_id_of(1).0),
+    ];
+    match peers {
+        Peers::Steam { relay, legacy_p2p } => {
+            extra.push(format!("--relay={relay}"));
+            if legacy_p2p {
+                extra.push("--transport=legacy_p2p".to_owned());
+            }
+        }
+        Peers::Enet => {
+            extra.push("--peer=enet".to_owned());
+            extra.push(format!("--enet-port={port_base}"));
+        }
+    }
+    let process = |name: &'static str, user: u32, start_after| Process {
+        name,
+        user,
+        args: [format!("--role={name}")]
+            .into_iter()
+            .chain(extra.iter().cloned())
+            .collect(),
+        start_after,
+        kill_on: None,
+    };
+    Scenario {
+        name,
+        project: project.to_owned(),
+        script: Some("res://e2e/main.gd"),
+        screen: Screen::Headless,
+        processes: vec![
+            process("host", 1, None),
+            process("a", 2, Some(("host", "READY"))),
+            process("b", 3, Some(("host", "READY"))),
+            process("late", 4, Some(("host", "START LATE"))),
+        ],
+        env: if faulty { faults() } else { Vec::new() },
+        port_base,
+        timeout: Duration::from_secs(90),
+        allowed_errors: Vec::new(),
+        required: vec!["FIGURE: the late joiner was connected"],
+        agreement: Some("AGREE"),
+        no_warnings: true,
+    }
+}
