@@ -108,7 +108,8 @@ pub struct SteamMultiplayerPeer {
     ///
     /// [code]false[/code] leaves a client's connections to the game ([method add_peer]); the
     /// clients that would have connected to it by themselves still do. Either way a client
-    /// admits only users its host admitted. A peer from [method connect_to_lobby] connects to
+    /// admits only users its host admitted, and two clients one of which disconnected the other
+    /// ([method MultiplayerPeer.disconnect_peer]) stay apart until a game adds one again. A peer from [method connect_to_lobby] connects to
     /// the lobby's members instead. Applies at once, to a running peer too.
     #[var(set)]
     auto_mesh: bool,

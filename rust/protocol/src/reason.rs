@@ -6,7 +6,8 @@
 pub enum CloseReason {
     /// The peer closed, left the session, or its session ended.
     Closed = 1000,
-    /// The host disconnected this peer (`disconnect_peer`).
+    /// The remote disconnected this peer on purpose (`disconnect_peer`): the host, or another
+    /// client dropping their mesh link.
     Kicked = 1001,
     /// The host refuses new connections (`refuse_new_connections`).
     Refused = 1002,
@@ -57,7 +58,7 @@ impl CloseReason {
     pub const fn describe(self) -> &'static str {
         match self {
             CloseReason::Closed => "the remote closed the connection",
-            CloseReason::Kicked => "the host disconnected this peer",
+            CloseReason::Kicked => "the remote disconnected this peer (disconnect_peer)",
             CloseReason::Refused => "the host refuses new connections",
             CloseReason::Incompatible => "the remote runs an incompatible protocol version",
             CloseReason::HandshakeTimeout => "the handshake timed out",

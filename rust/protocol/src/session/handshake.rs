@@ -112,7 +112,7 @@ impl<B: AsRef<[u8]>> Session<B> {
             debug!("{} kept its other connection with us", remote.steam_id);
             return;
         }
-        if reason == Some(CloseReason::HostLeft) && self.hold_departure(&remote) {
+        if self.mesh_link_closed(&remote, reason) {
             return;
         }
         let description = match reason {

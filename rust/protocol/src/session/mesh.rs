@@ -59,6 +59,8 @@ struct Introduced {
     peer_id: PeerId,
     /// When we next dial it, unless a connection with it exists by then.
     dial_at: Instant,
+    /// False once one of us disconnected the other on purpose, until they connect again.
+    dialled: bool,
 }
 
 impl Mesh {
@@ -149,6 +151,7 @@ impl<B: AsRef<[u8]>> Session<B> {
             Introduced {
                 peer_id: member.peer_id,
                 dial_at,
+                dialled: true,
             },
         );
         // Its request may be waiting for this word, or its handshake.
@@ -282,7 +285,21 @@ impl<B: AsRef<[u8]>> Session<B> {
             }
             // Our host's word has not arrived yet; it says who this is.
             None => self.admitted.is_some(),
-            Some(_) => true,
+            Some(_) => {
+                // Connected again, as the game asked: the mesh keeps it from now on.
+                if let Some(introduced) = self.mesh.introduced.get_mut(&steam_id) {
+                    introduced.dialled = true;
+                }
+                true
+            }
+        }
+    }
+
+    /// A client disconnected `steam_id` on purpose, or was disconnected by it: the mesh no
+    /// longer dials it (the game's `add_peer` still can).
+    pub(super) fn stop_dialing(&mut self, steam_id: SteamId) {
+        if let Some(introduced) = self.mesh.introduced.get_mut(&steam_id) {
+            introduced.dialled = false;
         }
     }
 
@@ -305,14 +322,27 @@ impl<B: AsRef<[u8]>> Session<B> {
             .map(|introduced| introduced.peer_id)
     }
 
-    /// A mesh peer closed with [`CloseReason::HostLeft`]: its `peer_disconnected` waits, as our
-    /// own session should end any moment. False when it is no mesh peer of a client.
-    pub(super) fn hold_departure(&mut self, remote: &Remote<B>) -> bool {
+    /// A connection of a client with another client was closed by the other side, for
+    /// `reason`. One it closed on purpose is not dialled again. One closed because its host
+    /// left holds its `peer_disconnected`, as our own session should end any moment: then
+    /// this returns true, and the connection's loss is dealt with.
+    pub(super) fn mesh_link_closed(
+        &mut self,
+        remote: &Remote<B>,
+        reason: Option<CloseReason>,
+    ) -> bool {
         let mesh_peer = matches!(&self.role, Role::Client(client)
             if client.confirmed && remote.steam_id != client.server);
+        if !mesh_peer {
+            return false;
+        }
+        if reason == Some(CloseReason::Kicked) {
+            self.stop_dialing(remote.steam_id);
+        }
         // Once the host said it left, there is nothing to wait for.
         let host_knows = self.introduced_as(remote.steam_id).is_none();
-        if !mesh_peer || host_knows || remote.phase != Phase::Established {
+        if reason != Some(CloseReason::HostLeft) || host_knows || remote.phase != Phase::Established
+        {
             return false;
         }
         info!(
@@ -380,7 +410,7 @@ impl<B: AsRef<[u8]>> Session<B> {
             return;
         }
         for (&steam_id, introduced) in &mut self.mesh.introduced {
-            if now < introduced.dial_at {
+            if now < introduced.dial_at || !introduced.dialled {
                 continue;
             }
             introduced.dial_at = now + REDIAL_INTERVAL;

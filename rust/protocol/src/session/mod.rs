@@ -268,12 +268,15 @@ impl<B: AsRef<[u8]>> Session<B> {
             self.close();
             return Ok(());
         }
-        self.remotes.remove(&conn);
-        let reason = if self.is_host() {
-            CloseReason::Kicked
-        } else {
+        let steam_id = self.remotes.remove(&conn).map(|remote| remote.steam_id);
+        let reason = if leaving_host {
             CloseReason::Closed
+        } else {
+            CloseReason::Kicked
         };
+        if let (Role::Client(_), Some(steam_id)) = (&self.role, steam_id) {
+            self.stop_dialing(steam_id);
+        }
         self.actions.push_back(Action::Close {
             conn,
             reason,

@@ -137,6 +137,31 @@ fn a_client_the_host_drops_is_dropped_by_everyone() {
 }
 
 #[test]
+fn a_client_dropping_another_keeps_it_dropped_until_added_again() {
+    let mut net = star(2, false);
+    let ids = ids(&net);
+    for index in 0..=2 {
+        net.take_events(index);
+    }
+    net.sessions[1].disconnect_peer(ids[2], false).unwrap();
+    net.run();
+    net.advance(std::time::Duration::from_secs(3));
+    assert_eq!(
+        links_between(&net, 1, 2),
+        0,
+        "neither side's mesh dials again"
+    );
+    assert_eq!(net.take_events(1), [Event::PeerDisconnected(ids[2])]);
+    assert_eq!(net.take_events(2), [Event::PeerDisconnected(ids[1])]);
+    // The game adds it again; from then on the mesh keeps it.
+    assert!(net.sessions[2].should_dial(steam(1)).unwrap());
+    net.dial(2, 1);
+    net.run();
+    assert_eq!(net.take_events(1), [Event::PeerConnected(ids[2])]);
+    assert_eq!(net.take_events(0), [], "the host saw nothing of it");
+}
+
+#[test]
 fn when_the_host_quits_each_client_hears_only_that() {
     let mut net = star(2, false);
     for index in 0..=2 {
