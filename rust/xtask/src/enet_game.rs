@@ -20,7 +20,7 @@ enum Peers {
     Enet,
 }
 
-/// Every run of the game. Port bases 33000 to 33800; the ENet control's UDP port is its base.
+/// Every run of the game. Port bases 33000 to 33800; the ENet control's UDP port is its base + 1.
 pub fn scenarios(project: &Path) -> Vec<Scenario> {
     let mut runs = Vec::new();
     let mut port_base = 33_000;
@@ -59,6 +59,11 @@ fn game(
         "--scenario=enet_game".to_owned(),
         format!("--host={}", steam_id_of(1).0),
     ];
+    // The host quits with its world in place; in the runs without faults, it closes its peer
+    // first.
+    if !faulty {
+        extra.push("--host-ends=close".to_owned());
+    }
     match peers {
         Peers::Steam { relay, legacy_p2p } => {
             extra.push(format!("--relay={relay}"));
@@ -68,7 +73,7 @@ fn game(
         }
         Peers::Enet => {
             extra.push("--peer=enet".to_owned());
-            extra.push(format!("--enet-port={port_base}"));
+            extra.push(format!("--enet-port={}", port_base + 1));
         }
     }
     let process = |name: &'static str, user: u32, start_after| Process {
@@ -86,11 +91,13 @@ fn game(
         project: project.to_owned(),
         script: Some("res://e2e/main.gd"),
         screen: Screen::Headless,
+        // Odd users only: these port bases lie in Linux's ephemeral range (32768 and up), where
+        // connect() picks even source ports, so an odd listening port is never in use already.
         processes: vec![
             process("host", 1, None),
-            process("a", 2, Some(("host", "READY"))),
-            process("b", 3, Some(("host", "READY"))),
-            process("late", 4, Some(("host", "START LATE"))),
+            process("a", 3, Some(("host", "READY"))),
+            process("b", 5, Some(("host", "READY"))),
+            process("late", 7, Some(("host", "START LATE"))),
         ],
         env: if faulty { faults() } else { Vec::new() },
         port_base,

@@ -13,8 +13,9 @@ extends "res://e2e/scenario.gd"
 ##   that score when they land.
 ## - Every instance prints the players and scores it ends with (`AGREE ...`); the runner checks
 ##   that all print the same. Then one client leaves (everyone else hears it once) and the host
-##   quits with its world in place, as a game does when its window closes: the clients hear
-##   peer_disconnected(1) and server_disconnected, nothing else, and no log has an error.
+##   quits with its world in place, as a game does when its window closes (or, with
+##   `--host-ends=close`, closes its peer first): the clients hear peer_disconnected(1) and
+##   server_disconnected, nothing else, and no log has an error.
 
 const PLAYERS := 4
 const SHOT_INTERVAL := 0.15
@@ -169,6 +170,10 @@ func run_host() -> void:
 	check(events.count(["disconnected", leaver]) == 1, "peer_disconnected for the leaver, once")
 	check(_met_everyone_once(), "peer_connected once for every other player (%s)" % [events])
 	print("QUITTING")
+	if args.get("host-ends") == "close":
+		# Closing the game's peer first, then quitting a little later.
+		multiplayer.multiplayer_peer.close()
+		await get_tree().create_timer(0.5).timeout
 
 
 ## True once the host and every client know the same `count` players.
