@@ -20,7 +20,16 @@ enum Peers {
     Enet,
 }
 
-/// Every run of the game. Port bases 33000 to 33800; the ENet control's UDP port is its base + 1.
+/// How the host's game ends.
+#[derive(Clone, Copy)]
+enum Ending {
+    /// It quits, its peer and world in place (a window closed).
+    Quit,
+    /// It stops, closes its peer, then quits.
+    Close,
+}
+
+/// Every run of the game. Port bases 33000 to 33900; an ENet control's UDP port is its base + 1.
 pub fn scenarios(project: &Path) -> Vec<Scenario> {
     let mut runs = Vec::new();
     let mut port_base = 33_000;
@@ -35,16 +44,18 @@ pub fn scenarios(project: &Path) -> Vec<Scenario> {
         (true, true, false, "enet_game_relay_legacy_clean"),
     ] {
         let peers = Peers::Steam { relay, legacy_p2p };
-        runs.push(game(project, name, peers, faulty, port_base));
+        // With faults the host quits as it is; without, it closes its peer first.
+        let ending = if faulty { Ending::Quit } else { Ending::Close };
+        runs.push(game(project, name, peers, faulty, ending, port_base));
         port_base += 100;
     }
-    runs.push(game(
-        project,
-        "enet_game_enet",
-        Peers::Enet,
-        false,
-        port_base,
-    ));
+    for (ending, name) in [
+        (Ending::Quit, "enet_game_enet"),
+        (Ending::Close, "enet_game_enet_close"),
+    ] {
+        runs.push(game(project, name, Peers::Enet, false, ending, port_base));
+        port_base += 100;
+    }
     runs
 }
 
@@ -53,15 +64,14 @@ fn game(
     name: &'static str,
     peers: Peers,
     faulty: bool,
+    ending: Ending,
     port_base: u16,
 ) -> Scenario {
     let mut extra = vec![
         "--scenario=enet_game".to_owned(),
         format!("--host={}", steam_id_of(1).0),
     ];
-    // The host quits with its world in place; in the runs without faults, it closes its peer
-    // first.
-    if !faulty {
+    if let Ending::Close = ending {
         extra.push("--host-ends=close".to_owned());
     }
     match peers {

@@ -171,7 +171,8 @@ func run_host() -> void:
 	check(_met_everyone_once(), "peer_connected once for every other player (%s)" % [events])
 	print("QUITTING")
 	if args.get("host-ends") == "close":
-		# Closing the game's peer first, then quitting a little later.
+		# The game stops, closes its peer, and quits a little later.
+		world = null
 		multiplayer.multiplayer_peer.close()
 		await get_tree().create_timer(0.5).timeout
 
