@@ -392,6 +392,42 @@ fn without_auto_mesh_clients_wait_for_add_peer_and_the_larger_id_falls_back() {
 }
 
 #[test]
+fn automatic_dials_that_cross_end_with_one_connection() {
+    let mut net = star_with(
+        2,
+        Config {
+            auto_mesh: false,
+            ..Config::default()
+        },
+    );
+    for index in 1..=2 {
+        net.take_events(index);
+    }
+    // Both due on the same tick: the smaller id at once, the larger after its wait.
+    net.sessions[1].set_auto_mesh(true);
+    net.sessions[2].set_auto_mesh(true);
+    net.now += std::time::Duration::from_secs(1);
+    let mut dialled = Vec::new();
+    for index in 1..=2 {
+        let now = net.now;
+        net.sessions[index].on_tick(now);
+        while let Some(action) = net.sessions[index].poll_action() {
+            if let Action::Dial(remote) = action {
+                dialled.push(index);
+                net.dial(index, remote.account_id() as usize - 1);
+            }
+        }
+    }
+    assert_eq!(dialled, [1, 2], "the dials cross");
+    net.run();
+    net.advance(std::time::Duration::from_secs(3));
+    assert_eq!(links_between(&net, 1, 2), 1);
+    let ids = ids(&net);
+    assert_eq!(net.take_events(1), [Event::PeerConnected(ids[2])]);
+    assert_eq!(net.take_events(2), [Event::PeerConnected(ids[1])]);
+}
+
+#[test]
 fn a_peer_following_a_lobby_is_not_dialled_for() {
     let mut net = Net::new(3, Config::default());
     net.host(0);
