@@ -13,6 +13,9 @@ const COIN_REACH := 24.0
 const COIN_DISTANCE := 100.0
 const COIN_PLACING_ATTEMPTS := 20
 const MESSAGES_SHOWN := 4
+## The most of the field the network overlay covers (its headings and a row per other
+## player, at the top left); it grows with its rows, so its size now says too little.
+const OVERLAY_AREA := Rect2(8, 48, 310, 70)
 
 ## Where the coin is: the host moves it, CoinSync replicates it.
 var coin_position := FIELD.get_center():
@@ -109,12 +112,17 @@ func _make_player(data: Dictionary) -> Player:
 	return player
 
 
-## Somewhere on the field away from every player, so that someone has to run for it.
+## Somewhere on the field away from every player, so that someone has to run for it, and
+## never under the network overlay, where the player who takes it could not be seen.
 func _place_coin() -> void:
 	var area := FIELD.grow(-COIN_REACH)
+	var hidden := OVERLAY_AREA.grow(COIN_REACH * 2)
 	var spot := area.get_center()
 	for _attempt in COIN_PLACING_ATTEMPTS:
-		spot = area.position + Vector2(randf() * area.size.x, randf() * area.size.y)
+		var candidate := area.position + Vector2(randf() * area.size.x, randf() * area.size.y)
+		if hidden.has_point(candidate):
+			continue
+		spot = candidate
 		if players.get_children().all(func(player: Player) -> bool: return player.position.distance_to(spot) >= COIN_DISTANCE):
 			break
 	coin_position = spot
