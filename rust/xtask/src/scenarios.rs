@@ -86,7 +86,9 @@ pub fn conflict(project: &Path, first: LoadedFirst) -> Scenario {
     }
 }
 
-/// Every scenario, run in this order.
+/// Every scenario, run in this order. Each port base leaves room for its local users above
+/// it, and every base stays below 32768, where Linux's ephemeral ports start: an outgoing
+/// connection may take any port there, a listening local user's included.
 pub fn all(project: &Path) -> Vec<Scenario> {
     let scenario = |name, processes, port_base, seconds| Scenario {
         name,
