@@ -328,6 +328,10 @@ impl<B: AsRef<[u8]>> Session<B> {
         let Some(remote) = self.remotes.get(&conn) else {
             return;
         };
+        // A lobby's members can be linked before the host's introduction of them arrives.
+        if remote.phase == Phase::Established {
+            return;
+        }
         if !remote.hello_received || remote.hello_sent_at.is_none() {
             return;
         }

@@ -78,11 +78,27 @@ impl Net {
 
     /// Delivers everything in flight and every action it causes, then collects events.
     fn run(&mut self) {
+        self.run_holding(|_, _| false);
+    }
+
+    /// Like [`Net::run`], but what `hold` picks arrives only after everything else.
+    fn run_holding(&mut self, hold: impl Fn(usize, &Delivery) -> bool) {
+        let mut held = VecDeque::new();
+        let mut holding = true;
         loop {
             self.drain_actions();
             let Some((to, delivery)) = self.queue.pop_front() else {
-                break;
+                if held.is_empty() {
+                    break;
+                }
+                self.queue.append(&mut held);
+                holding = false;
+                continue;
             };
+            if holding && hold(to, &delivery) {
+                held.push_back((to, delivery));
+                continue;
+            }
             let now = self.now;
             let session = &mut self.sessions[to];
             match delivery {

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{Net, star, star_with, steam};
+use super::{Delivery, Net, star, star_with, steam};
 use crate::control::{Control, Member};
 use crate::event::{Action, Event};
 use crate::header::DataHeader;
@@ -473,4 +473,30 @@ fn a_data_packet_on_the_host_link_cannot_pose_as_an_introduction() {
     net.run();
     assert_eq!(net.sessions[1].introduced_as(steam(5)), None);
     assert_eq!(net.received(1).len(), 1);
+}
+
+#[test]
+fn a_lobby_link_up_before_the_hosts_introduction_stays_up() {
+    // Lobby members dial each other by themselves, so their link can be up before the host's
+    // word that the other joined arrives; that word must not cut it.
+    let mut net = Net::new(3, Config::default());
+    net.host(0);
+    let everyone = Some((0..3).map(steam).collect());
+    for client in 1..=2 {
+        net.sessions[client].set_admitted(everyone.clone(), net.now);
+    }
+    net.client(1, 0);
+    net.run();
+    net.take_events(1);
+    net.client(2, 0);
+    net.dial(2, 1);
+    let from_host = host_link(&net, 1);
+    net.run_holding(|to, delivery| {
+        to == 1 && matches!(delivery, Delivery::Message { conn, .. } if *conn == from_host)
+    });
+    net.advance(std::time::Duration::from_secs(3));
+    assert_eq!(links_between(&net, 1, 2), 1);
+    let ids = ids(&net);
+    assert_eq!(net.take_events(1), [Event::PeerConnected(ids[2])]);
+    assert_eq!(net.sessions[1].introduced_as(steam(2)), Some(ids[2]));
 }
