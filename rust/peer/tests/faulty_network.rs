@@ -739,3 +739,46 @@ fn a_hundred_thousand_reliable_messages_across_four_peers_arrive_once_and_in_ord
         TOTAL as usize
     );
 }
+
+#[test]
+fn a_lobby_leavers_last_packets_arrive_though_the_lobby_says_it_left_first() {
+    let mut world = World::star(2, harsh(), Config::default());
+    let lobby = vec![steam(0), steam(1), steam(2)];
+    let follow = |world: &mut World, lobby: &[SteamId]| {
+        for index in 0..=1 {
+            let now = world.now;
+            world.peers[index].follow_members(lobby, 0, now);
+        }
+        world.step();
+    };
+    let start = world.now;
+    while (1..=2).any(|i| world.peers[i].session().peer_ids().count() < 2) {
+        assert!(
+            world.now - start < Duration::from_secs(20),
+            "the lobby never meshed"
+        );
+        follow(&mut world, &lobby);
+    }
+    let leaver = world.id(2);
+    world.taken(1);
+    // Its last words leave; the lobby's news of its leaving reaches the others first.
+    let to = world.id(1);
+    world.peers[2]
+        .send(to, 0, TransferMode::Reliable, b"goodbye")
+        .unwrap();
+    let without: Vec<SteamId> = lobby[..2].to_vec();
+    let start = world.now;
+    while !world.events[1].contains(&Event::PeerDisconnected(leaver)) {
+        assert!(
+            world.now - start < Duration::from_secs(10),
+            "the leaver was never dropped"
+        );
+        follow(&mut world, &without);
+    }
+    let got = world.taken(1);
+    assert!(
+        got.iter()
+            .any(|p| p.from == leaver && p.payload == b"goodbye"),
+        "the leaver's last packet arrived"
+    );
+}
