@@ -251,14 +251,27 @@ impl LegacyP2P {
                 state if state.has_ended() => {
                     self.sockets.close(change.conn, 0, "", false);
                     if self.by_conn.remove(&change.conn).is_some() {
-                        let failed = self
-                            .sessions
-                            .get(&remote)
-                            .is_some_and(|s| s.conn == Some(change.conn) && !s.connected);
-                        if let Some(session) = self.sessions.get(&remote)
+                        // Both users may have dialled: the session lives while either of its
+                        // connections does, so what is still in flight on the other arrives.
+                        let other = self
+                            .by_conn
+                            .iter()
+                            .find(|&(_, &user)| user == remote)
+                            .map(|(&conn, _)| conn);
+                        let failed = other.is_none()
+                            && self
+                                .sessions
+                                .get(&remote)
+                                .is_some_and(|s| s.conn == Some(change.conn) && !s.connected);
+                        if let Some(session) = self.sessions.get_mut(&remote)
                             && session.conn == Some(change.conn)
                         {
-                            self.sessions.remove(&remote);
+                            match other {
+                                Some(conn) => session.conn = Some(conn),
+                                None => {
+                                    self.sessions.remove(&remote);
+                                }
+                            }
                         }
                         if failed {
                             debug!("P2P session with {remote} failed: {}", change.end_debug);
@@ -426,7 +439,60 @@ fn parse(message: &[u8]) -> Option<(i32, bool, &[u8])> {
 
 #[cfg(test)]
 mod tests {
+    use smp_transport::FaultConfig;
+    use smp_transport::memory::MemoryNetwork;
+
     use super::*;
+
+    #[test]
+    fn a_session_both_users_dialled_outlives_the_first_of_its_connections_to_end() {
+        let (a, b) = (SteamId::individual(1), SteamId::individual(2));
+        let mut net = MemoryNetwork::new();
+        let faults = FaultConfig {
+            lag: Duration::from_millis(10),
+            jitter: Duration::from_millis(30),
+            seed: Some(3),
+            ..FaultConfig::default()
+        };
+        net.add_user(a, faults);
+        net.add_user(b, faults);
+        let mut p2p_a = LegacyP2P::new(Box::new(net.sockets(a)));
+        let mut p2p_b = LegacyP2P::new(Box::new(net.sockets(b)));
+        let mut now = Instant::now();
+        let mut pump = |p2p_a: &mut LegacyP2P, p2p_b: &mut LegacyP2P, now: &mut Instant| {
+            for _ in 0..40 {
+                *now += Duration::from_millis(5);
+                p2p_a.pump(*now);
+                p2p_b.pump(*now);
+            }
+        };
+        // Both send first, so each dials: two connections carry one session.
+        p2p_a.send(b, b"hi", P2PSend::Reliable, 0).unwrap();
+        p2p_b.send(a, b"hi", P2PSend::Reliable, 0).unwrap();
+        pump(&mut p2p_a, &mut p2p_b, &mut now);
+        assert!(p2p_a.read(100, 0).is_some() && p2p_b.read(100, 0).is_some());
+        // A's last words, then A is gone: B hears each connection end on its own clock.
+        for n in 0..20u8 {
+            p2p_a.send(b, &[n], P2PSend::Reliable, 0).unwrap();
+        }
+        p2p_a.pump(now);
+        net.remove_user(a);
+        for _ in 0..40 {
+            now += Duration::from_millis(5);
+            p2p_b.pump(now);
+        }
+        let mut got = Vec::new();
+        while let Some((data, from)) = p2p_b.read(100, 0) {
+            assert_eq!(from, a);
+            got.extend(data);
+        }
+        assert_eq!(
+            got,
+            (0..20).collect::<Vec<u8>>(),
+            "every last packet arrived, in order"
+        );
+        assert_eq!(p2p_b.state(a), None, "then the session ended");
+    }
 
     #[test]
     fn big_reliable_packets_are_cut_and_unreliable_ones_are_not() {
