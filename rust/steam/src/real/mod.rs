@@ -11,6 +11,7 @@ mod debug_output;
 mod dispatch;
 mod events;
 mod matchmaking;
+mod messages;
 mod networking;
 mod p2p;
 mod sockets;
@@ -27,6 +28,7 @@ use smp_transport::emulated::EmulatedSockets;
 use steamworks::{CallbackHandle, Client, sys};
 
 use crate::api::SteamApi;
+use crate::messages::{ChannelMessage, SessionInfo};
 use crate::p2p_transport::{self, P2PEndpoint};
 use crate::types::{
     InitStatus, LobbyFilter, LobbyId, LobbyType, P2PSend, P2PSessionState, SteamEvent, SteamId,
@@ -35,6 +37,7 @@ pub use debug_output::STEAM_OUTPUT_TARGET;
 use dispatch::Dispatcher;
 use events::{EventQueue, SharedQueue};
 use matchmaking::Matchmaking;
+use messages::Messages;
 use networking::{Networking, SessionRequests};
 use p2p::SteamP2P;
 use sockets::NetworkingSockets;
@@ -143,6 +146,7 @@ pub struct RealSteam {
     user: User,
     matchmaking: Matchmaking,
     networking: Networking,
+    messages: Messages,
     sockets: NetworkingSockets,
     /// The peers' legacy transport, made on first use.
     p2p_transport: Option<P2PEndpoint<SteamP2P>>,
@@ -193,14 +197,20 @@ impl RealSteam {
         let requests = SessionRequests::default();
         let networking = Networking::new(&client, requests.clone())
             .ok_or(InitError::MissingInterface("ISteamNetworking"))?;
+        let messages = Messages::new(&client)
+            .ok_or(InitError::MissingInterface("ISteamNetworkingMessages"))?;
         let dispatcher = Dispatcher::new(&client);
         let sockets = NetworkingSockets::new(&client, &dispatcher)
             .ok_or(InitError::MissingInterface("ISteamNetworkingSockets"))?;
         Ok(RealSteam {
-            _callbacks: events::register(&client, &queue, &requests),
+            _callbacks: events::register(&client, &queue, &requests)
+                .into_iter()
+                .chain(messages::register(&client, &queue))
+                .collect(),
             user,
             matchmaking,
             networking,
+            messages,
             sockets,
             p2p_transport: None,
             queue,
@@ -366,6 +376,36 @@ impl SteamApi for RealSteam {
 
     fn allow_p2p_packet_relay(&mut self, allow: bool) -> bool {
         self.networking.allow_relay(allow)
+    }
+
+    fn send_message_to_user(
+        &mut self,
+        remote: SteamId,
+        data: &[u8],
+        flags: u32,
+        channel: i32,
+    ) -> i32 {
+        self.messages.send(remote, data, flags, channel)
+    }
+
+    fn receive_messages_on_channel(&mut self, channel: i32, max: usize) -> Vec<ChannelMessage> {
+        self.messages.receive(channel, max)
+    }
+
+    fn accept_session_with_user(&mut self, remote: SteamId) -> bool {
+        self.messages.accept(remote)
+    }
+
+    fn close_session_with_user(&mut self, remote: SteamId) -> bool {
+        self.messages.close_session(remote)
+    }
+
+    fn close_channel_with_user(&mut self, remote: SteamId, channel: i32) -> bool {
+        self.messages.close_channel(remote, channel)
+    }
+
+    fn session_connection_info(&self, remote: SteamId) -> Option<SessionInfo> {
+        self.messages.session_info(remote)
     }
 
     fn init_relay_network_access(&mut self) {

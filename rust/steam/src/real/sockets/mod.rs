@@ -10,7 +10,7 @@
 mod hub;
 mod mapping;
 mod message;
-mod raw;
+pub(super) mod raw;
 mod view;
 
 use std::cell::Cell;
