@@ -13,14 +13,17 @@ mod messages;
 mod networking;
 mod results;
 pub mod singleton;
+mod taps;
 
 use godot::classes::{Engine, SceneTree};
 use godot::prelude::*;
-use smp_steam::{InitStatus, LobbyFilter, SteamApi, SteamId};
+use smp_steam::{InitStatus, LobbyFilter, SteamApi, SteamEvent, SteamId};
 
 use crate::log_bridge::{self, FlushOnDrop};
 use crate::{backend, settings};
 use events::signal_of;
+pub use taps::TapId;
+use taps::Taps;
 
 /// Steam as GodotSteam's [code]Steam[/code] singleton presents it: init, the user and friends,
 /// lobbies, the legacy P2P networking, networking messages and relay access.
@@ -55,6 +58,8 @@ pub struct Steam {
     /// The filters of the next `requestLobbyList`.
     filter: LobbyFilter,
     embedded: bool,
+    /// Readers of Steam's callbacks besides `run_callbacks`.
+    taps: Taps,
 }
 
 #[godot_api]
@@ -235,8 +240,8 @@ impl Steam {
             return;
         };
         api.pump();
-        let mut events = Vec::new();
-        api.drain_events(&mut events);
+        self.taps.collect(api.as_mut());
+        let events = self.taps.take_pending();
         // One at a time: handlers may call back into Steam.
         for event in events {
             let (signal, args) = signal_of(event);
@@ -381,6 +386,26 @@ impl Steam {
     /// The initialized backend, for the multiplayer peers.
     pub(crate) fn api_mut(&mut self) -> Option<&mut (dyn SteamApi + 'static)> {
         self.api.as_deref_mut()
+    }
+
+    /// Starts handing a copy of Steam's callbacks to a new reader.
+    pub(crate) fn open_tap(&mut self) -> TapId {
+        self.taps.open()
+    }
+
+    /// Stops handing callbacks to `tap`.
+    pub(crate) fn close_tap(&mut self, tap: TapId) {
+        self.taps.close(tap);
+    }
+
+    /// Moves Steam along and takes what `tap` has not read; empty before initialization.
+    pub(crate) fn read_tap(&mut self, tap: TapId) -> Vec<SteamEvent> {
+        let Some(api) = self.api.as_deref_mut() else {
+            return Vec::new();
+        };
+        api.pump();
+        self.taps.collect(api);
+        self.taps.take(tap)
     }
 }
 
