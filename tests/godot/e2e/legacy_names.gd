@@ -141,7 +141,7 @@ func check_methods(class_name_: String, expected: Dictionary) -> void:
 		if not check(found.has(name), "%s.%s exists" % [class_name_, name]):
 			continue
 		var method: Dictionary = found[name]
-		var names := method.args.map(func(arg): return arg.name)
+		var names: Array = method.args.map(func(arg): return arg.name)
 		check(names == expected[name][0], "%s.%s%s (found %s)" % [class_name_, name, expected[name][0], names])
 		check(method.default_args == expected[name][1], "%s.%s defaults %s (found %s)" % [class_name_, name, expected[name][1], method.default_args])
 
@@ -150,7 +150,7 @@ func check_signals(class_name_: String, expected: Dictionary) -> void:
 	for name in expected:
 		if not check(ClassDB.class_has_signal(class_name_, name), "%s signal %s exists" % [class_name_, name]):
 			continue
-		var names := ClassDB.class_get_signal(class_name_, name).args.map(func(arg): return arg.name)
+		var names: Array = ClassDB.class_get_signal(class_name_, name).args.map(func(arg): return arg.name)
 		check(names == expected[name], "%s signal %s%s (found %s)" % [class_name_, name, expected[name], names])
 
 

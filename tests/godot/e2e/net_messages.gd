@@ -11,7 +11,7 @@ const STREAMED := 60
 const FINAL := {"a": Vector2(10, 20), "b": Vector2(-5, 8)}
 
 var requests: Array = []  # remote Steam ids
-var failures: Array = []  # [reason, remote, state, debug]
+var session_failures: Array = []  # [reason, remote, state, debug]
 var inbox: Array = []  # [channel, sender, Dictionary, flags]
 var players: Array = []  # Steam ids of joined players (host)
 
@@ -31,7 +31,7 @@ func run() -> void:
 	var init: Dictionary = Steam.steamInitEx()
 	check(init.status == Steam.STEAM_API_INIT_RESULT_OK, "steamInitEx")
 	Steam.network_messages_session_request.connect(func(remote: int): requests.append(remote))
-	Steam.network_messages_session_failed.connect(func(reason: int, remote: int, state: int, debug: String): failures.append([reason, remote, state, debug]))
+	Steam.network_messages_session_failed.connect(func(reason: int, remote: int, state: int, debug: String): session_failures.append([reason, remote, state, debug]))
 	if args.role == "host":
 		await run_host()
 	else:
@@ -112,7 +112,7 @@ func run_client() -> void:
 	if args.role == "a":
 		# Nobody runs as this user: the session fails, with GodotSteam's four arguments.
 		check(Steam.sendMessageToUser(arg_int("nobody"), var_to_bytes({}), Steam.NETWORKING_SEND_RELIABLE, CHAT) == Steam.RESULT_OK, "a message to a user who is not running is sent")
-		if await wait_until(func(): return not failures.is_empty(), 15.0, "network_messages_session_failed"):
-			check(failures[0][1] == arg_int("nobody") and failures[0][0] != 0 and failures[0][2] == 5, "the failure names the user, a reason and state 5")
+		if await wait_until(func(): return not session_failures.is_empty(), 15.0, "network_messages_session_failed"):
+			check(session_failures[0][1] == arg_int("nobody") and session_failures[0][0] != 0 and session_failures[0][2] == 5, "the failure names the user, a reason and state 5")
 	send(host, CHAT, {"kind": "bye"})
 	await wait_until(func(): return not taken(CHAT, "done").is_empty(), 15.0, "the host's goodbye")
