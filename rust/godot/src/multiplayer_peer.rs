@@ -619,7 +619,9 @@ impl SteamMultiplayerPeer {
                 }
             }
         }
+        let options = self.config_options();
         let driver = self.driver.as_mut().expect("created above");
+        driver.set_options(&options);
         driver.set_no_delay(self.no_delay);
         driver.set_no_nagle(self.no_nagle);
         driver.set_auto_mesh(self.auto_mesh);

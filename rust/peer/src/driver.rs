@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use log::{debug, warn};
 use smp_protocol::{Action, Config, Event, PeerId, SendError, Session, SteamId, TransferMode};
 use smp_transport::{
-    ConnectionQuality, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, Sockets,
-    StatusChange,
+    ConfigOption, ConnectionQuality, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags,
+    Sockets, StatusChange,
 };
 
 use crate::error::PeerError;
@@ -80,6 +80,11 @@ impl PeerDriver {
     /// Whether a client connects by itself to the other clients its host introduces.
     pub fn set_auto_mesh(&mut self, auto_mesh: bool) {
         self.session.set_auto_mesh(auto_mesh);
+    }
+
+    /// Networking options for the listen socket and connections made from now on.
+    pub fn set_options(&mut self, options: &[ConfigOption]) {
+        self.sockets.set_options(options);
     }
 
     /// Rejects (true) or admits (false) new connections from now on.

@@ -21,6 +21,9 @@ func run() -> void:
 	check(peer.options.size() == 2 and peer.options[SteamMultiplayerPeer.NETWORKING_CONFIG_TIMEOUT_INITIAL] == 10000, "set_config fills options")
 	peer.clear_config(SteamMultiplayerPeer.NETWORKING_CONFIG_SEND_BUFFER_SIZE)
 	check(peer.options.keys() == [SteamMultiplayerPeer.NETWORKING_CONFIG_TIMEOUT_INITIAL], "clear_config removes one")
+	peer.options[SteamMultiplayerPeer.NETWORKING_CONFIG_P2P_STUN_SERVER_LIST] = "stun.example:3478"
+	check(peer.options.size() == 2, "options is the peer's Dictionary")
+	peer.clear_config(SteamMultiplayerPeer.NETWORKING_CONFIG_P2P_STUN_SERVER_LIST)
 	check(peer.listen_socket == 0, "no listen socket before starting")
 	check(peer.get_steam64_from_peer_id(1) == -1 and peer.get_peer_id_from_steam64(arg_int("host")) == -1, "lookups answer -1 before starting")
 	if args.role == "host":
@@ -56,6 +59,9 @@ func run_host() -> void:
 
 
 func run_client() -> void:
+	if args.role == "a":
+		# In local mode the fake-packet options drive fault injection, here on what a receives.
+		peer.set_config(SteamMultiplayerPeer.NETWORKING_CONFIG_FAKE_PACKET_LAG_RECV, 150)
 	check(peer.create_client(arg_int("host"), 0) == OK, "create_client(host, 0)")
 	multiplayer.multiplayer_peer = peer
 	if not await wait_until(func(): return events.has(["to_server"]), 15.0, "connected_to_server"):
@@ -64,6 +70,12 @@ func run_client() -> void:
 	check(peer.get_peer_id_from_steam64(arg_int("me")) == multiplayer.get_unique_id(), "our own Steam id is our peer id")
 	var dialled := status_changes.filter(func(change): return change[1].identity == arg_int("host") and change[1].connection_state == 3)
 	check(dialled.size() >= 1 and dialled[0][1].listen_socket == 0, "network_connection_status_changed: our dial to the host connected")
+	var ping := func(): return peer.get_peer(1).get_connection_quality().ping
+	if args.role == "a":
+		await wait_until(func(): return ping.call() >= 150, 10.0, "NETWORKING_CONFIG_FAKE_PACKET_LAG_RECV 150 shows in the ping")
+	else:
+		await wait_until(func(): return ping.call() >= 0, 10.0, "a ping")
+		check(ping.call() < 100, "no option, no added lag (ping %d ms)" % ping.call())
 	_move.rpc_id(1, MOVES[args.role])
 	await wait_until(func(): return world.size() == 2, 10.0, "the world from the host")
 	check(world.get(arg_int("me")) == MOVES[args.role] and world.get(arg_int("other")) == MOVES["b" if args.role == "a" else "a"], "the world holds both moves")

@@ -1,9 +1,11 @@
 //! expressobits' peer: its Steam id lookups, its networking options and its connection status
 //! signal (its properties are registered with the others, in `properties`).
 
+use godot::global::godot_error;
 use godot::prelude::*;
 use smp_peer::SteamId;
-use smp_transport::StatusChange;
+use smp_transport::options::keys::CONNECTION_USER_DATA;
+use smp_transport::{ConfigOption, ConfigValue, StatusChange};
 
 use super::SteamMultiplayerPeer;
 
@@ -55,6 +57,37 @@ impl SteamMultiplayerPeer {
 }
 
 impl SteamMultiplayerPeer {
+    /// [member options] as the transport takes them: ints as 32-bit (the connection's user data
+    /// as 64-bit), floats and Strings as they are. A key or value of another type is left out,
+    /// with an error.
+    pub(super) fn config_options(&self) -> Vec<ConfigOption> {
+        let mut options = Vec::new();
+        for (key, value) in self.networking_options.iter_shared() {
+            let Ok(key) = key.try_to::<i32>() else {
+                godot_error!(
+                    "SteamMultiplayerPeer.options: {key} is not a NETWORKING_CONFIG_* key"
+                );
+                continue;
+            };
+            let value = match value.get_type() {
+                VariantType::INT if key == CONNECTION_USER_DATA => {
+                    ConfigValue::Int64(value.to::<i64>())
+                }
+                VariantType::INT => ConfigValue::Int32(value.to::<i64>() as i32),
+                VariantType::FLOAT => ConfigValue::Float(value.to::<f64>() as f32),
+                VariantType::STRING => ConfigValue::String(value.to::<GString>().to_string()),
+                other => {
+                    godot_error!(
+                        "SteamMultiplayerPeer.options: option {key} is a {other:?}; use an int, a float or a String"
+                    );
+                    continue;
+                }
+            };
+            options.push(ConfigOption { key, value });
+        }
+        options
+    }
+
     /// Emits `network_connection_status_changed` for what the peer's connections did.
     pub(super) fn emit_status_changes(&mut self) {
         let changes = self

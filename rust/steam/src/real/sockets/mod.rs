@@ -10,6 +10,7 @@
 mod hub;
 mod mapping;
 mod message;
+mod options;
 pub(super) mod raw;
 mod view;
 
