@@ -7,6 +7,7 @@ use smp_steam::SteamId;
 use smp_steam::messages::{ChannelMessage, SessionInfo};
 
 use super::Steam;
+use crate::packet_peer::SteamPacketPeer;
 
 /// Most messages one [method Steam.receiveMessagesOnChannel] call hands out, whatever it asks.
 const MAX_MESSAGES_PER_CALL: i64 = 4096;
@@ -135,7 +136,8 @@ impl Steam {
     /// [code]local_quality[/code], [code]remote_quality[/code], packets and bytes per second
     /// each way, [code]send_rate[/code], [code]pending_unreliable[/code],
     /// [code]pending_reliable[/code], [code]sent_unacknowledged_reliable[/code] and
-    /// [code]queue_time[/code] (µs), zeros until the session is up. GodotSteam's keys.
+    /// [code]queue_time[/code] (µs), zeros until the session is up, as
+    /// [method SteamPacketPeer.get_connection_quality] has them. GodotSteam's keys.
     #[func(rename = getSessionConnectionInfo)]
     fn get_session_connection_info(
         &mut self,
@@ -192,29 +194,9 @@ fn session_dictionary(
         out.set("info_flags", i64::from(info.flags));
     }
     if get_status {
-        let quality = info.quality.unwrap_or_default();
         out.set("state", state);
-        out.set("ping", i64::from(quality.ping_ms));
-        out.set("local_quality", f64::from(quality.quality_local));
-        out.set("remote_quality", f64::from(quality.quality_remote));
-        out.set(
-            "packets_out_per_second",
-            f64::from(quality.out_packets_per_sec),
-        );
-        out.set("bytes_out_per_second", f64::from(quality.out_bytes_per_sec));
-        out.set(
-            "packets_in_per_second",
-            f64::from(quality.in_packets_per_sec),
-        );
-        out.set("bytes_in_per_second", f64::from(quality.in_bytes_per_sec));
-        out.set("send_rate", i64::from(quality.send_rate_bytes_per_sec));
-        out.set("pending_unreliable", i64::from(quality.pending_unreliable));
-        out.set("pending_reliable", i64::from(quality.pending_reliable));
-        out.set(
-            "sent_unacknowledged_reliable",
-            i64::from(quality.sent_unacked_reliable),
-        );
-        out.set("queue_time", quality.queue_time_usec);
+        let quality = SteamPacketPeer::quality_dictionary(Some(info.quality.unwrap_or_default()));
+        out.extend_dictionary(&quality, true);
     }
     out
 }
