@@ -36,6 +36,7 @@ const PEER_SIGNALS := {
 	"lobby_message": ["lobby_id", "user", "message", "chat_type"],
 	"lobby_data_update": ["success", "lobby_id", "member_id"],
 	"lobby_kicked": ["lobby_id", "admin_id", "due_to_disconnect"],
+	"lobby_game_created": ["lobby_id", "server_id", "server_ip", "port"],
 	"lobby_invite": ["inviter", "lobby", "game"],
 	"lobby_match_list": ["lobbies"],
 	"debug_data": ["data"],

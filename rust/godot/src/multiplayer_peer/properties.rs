@@ -32,6 +32,10 @@ impl SteamMultiplayerPeer {
     /// sends it ([code]LobbyKicked_t[/code] is unused), and neither does this peer.
     #[signal]
     fn lobby_kicked(lobby_id: i64, admin_id: i64, due_to_disconnect: i64);
+    /// Declared as GodotSteam's earlier peer did, for code that connects to it: Steam sends it
+    /// when a lobby's owner sets its game server, which nothing of this addon does.
+    #[signal]
+    fn lobby_game_created(lobby_id: i64, server_id: i64, server_ip: GString, port: i64);
     /// An invitation, while this peer is started from a lobby. As [signal Steam.lobby_invite].
     #[signal]
     fn lobby_invite(inviter: i64, lobby: i64, game: i64);
