@@ -24,6 +24,8 @@ func _process(_delta: float) -> void:
 
 func run() -> void:
 	record_events()
+	expect_error("Steam is not initialized")
+	check(SteamMultiplayerPeer.new().connect_lobby(1) == ERR_CANT_CREATE, "connect_lobby before steamInitEx: ERR_CANT_CREATE")
 	var init: Dictionary = Steam.steamInitEx()
 	check(init.status == Steam.STEAM_API_INIT_RESULT_OK, "steamInitEx")
 	peer = SteamMultiplayerPeer.new()
@@ -40,6 +42,7 @@ func run() -> void:
 
 
 func run_host() -> void:
+	await refused_lobby()
 	check(peer.create_lobby(SteamMultiplayerPeer.LOBBY_TYPE_PUBLIC) == OK, "create_lobby")
 	check(peer.get_state() == SteamMultiplayerPeer.LOBBY_STATE_HOST_PENDING, "LOBBY_STATE_HOST_PENDING until Steam answers")
 	check(peer.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTING, "connecting until the lobby exists")
@@ -82,6 +85,23 @@ func run_host() -> void:
 	await wait_until(func(): return left.call(arg_int("a")) and left.call(arg_int("b")), 10.0, "lobby_chat_update with CHAT_CHANGE_LEFT for both")
 	peer.close()
 	check(peer.get_state() == SteamMultiplayerPeer.LOBBY_STATE_NOT_CONNECTED, "close() ends the lobby state")
+
+
+## A lobby Steam will not create: the peer says why and is back to not connected.
+func refused_lobby() -> void:
+	var refused := SteamMultiplayerPeer.new()
+	var said: Array = []
+	var answers: Array = []
+	refused.debug_data.connect(func(data: Dictionary): said.append(data))
+	refused.lobby_created.connect(func(connect: int, lobby: int): answers.append([connect, lobby]))
+	expect_error("not a LOBBY_TYPE_* constant")
+	check(refused.create_lobby(99) == ERR_INVALID_PARAMETER, "create_lobby with an unknown type: ERR_INVALID_PARAMETER")
+	check(refused.create_lobby(SteamMultiplayerPeer.LOBBY_TYPE_PRIVATE_UNIQUE, 4) == OK, "create_lobby(LOBBY_TYPE_PRIVATE_UNIQUE) asks Steam")
+	expect_error("Steam could not create the lobby")
+	await wait_until(func(): refused.poll(); return not said.is_empty(), 5.0, "debug_data saying why")
+	check(answers == [[Steam.RESULT_INVALID_PARAM, 0]], "lobby_created with Steam's refusal")
+	check(refused.get_state() == SteamMultiplayerPeer.LOBBY_STATE_NOT_CONNECTED, "back to LOBBY_STATE_NOT_CONNECTED")
+	check(refused.get_connection_status() == MultiplayerPeer.CONNECTION_DISCONNECTED, "and disconnected")
 
 
 func run_client() -> void:
