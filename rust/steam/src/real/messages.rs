@@ -261,3 +261,77 @@ fn session_failed(failed: &SteamConnectionInfo) -> SteamEvent {
         debug: failed.info.end_debug.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    const ALICE: SteamId = SteamId::individual(1);
+
+    static RELEASED: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe extern "C" fn count_release(_message: *mut sys::SteamNetworkingMessage_t) {
+        RELEASED.fetch_add(1, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn received_messages_keep_sender_channel_and_numbers_then_are_released() {
+        let mut buffer = *b"chat";
+        // SAFETY: all zeroes is a valid message: null pointers, no functions, zero numbers.
+        let mut message: sys::SteamNetworkingMessage_t = unsafe { std::mem::zeroed() };
+        message.m_pData = buffer.as_mut_ptr().cast();
+        message.m_cbSize = buffer.len() as c_int;
+        message.m_identityPeer = steam_identity(ALICE);
+        message.m_nChannel = 3;
+        message.m_nFlags = sys::k_nSteamNetworkingSend_Reliable;
+        message.m_nMessageNumber = 41;
+        message.m_usecTimeReceived = 1_500;
+        message.m_pfnRelease = Some(count_release);
+        // SAFETY: a live message whose release function is ours; the SDK's Release calls it.
+        let taken = unsafe { take_message(&mut message) };
+        assert_eq!(
+            taken,
+            ChannelMessage {
+                data: b"chat".to_vec(),
+                sender: ALICE,
+                channel: 3,
+                reliable: true,
+                message_number: 41,
+                time_received_usec: 1_500,
+            }
+        );
+        assert_eq!(RELEASED.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_failed_session_keeps_who_why_and_the_state() {
+        // SAFETY: all zeroes is a valid callback struct: an empty identity, state None.
+        let mut raw: sys::SteamNetworkingMessagesSessionFailed_t = unsafe { std::mem::zeroed() };
+        raw.m_info.m_identityRemote = steam_identity(ALICE);
+        raw.m_info.m_eState =
+            sys::ESteamNetworkingConnectionState::k_ESteamNetworkingConnectionState_ProblemDetectedLocally;
+        raw.m_info.m_eEndReason = 5008;
+        for (slot, byte) in raw.m_info.m_szEndDebug.iter_mut().zip(b"no route".iter()) {
+            *slot = *byte as std::ffi::c_char;
+        }
+        // SAFETY: a pointer to a live callback struct, as Steam passes.
+        let failed = unsafe { SessionFailed::from_raw((&raw mut raw).cast()) };
+        assert_eq!(
+            session_failed(&failed.0),
+            SteamEvent::NetworkMessagesSessionFailed {
+                reason: 5008,
+                remote: ALICE,
+                state: 5,
+                debug: "no route".into(),
+            }
+        );
+        let mut request = sys::SteamNetworkingMessagesSessionRequest_t {
+            m_identityRemote: steam_identity(ALICE),
+        };
+        // SAFETY: as above.
+        let asked = unsafe { SessionRequest::from_raw((&raw mut request).cast()) };
+        assert_eq!(asked.0, ALICE);
+    }
+}
