@@ -16,6 +16,9 @@ var scores := {}
 var final_total := -1
 var found: Array = []
 var listed := false
+var peer_lists: Array = []  # lobby_match_list on the peer
+var invites: Array = []  # [inviter, lobby]
+var data_updates: Array = []  # [success, lobby, member]
 
 
 func _process(_delta: float) -> void:
@@ -33,6 +36,9 @@ func run() -> void:
 	peer.lobby_joined.connect(func(lobby: int, _permissions: int, _locked: bool, response: int): joined.append([lobby, response]))
 	peer.lobby_chat_update.connect(func(_lobby: int, changed: int, _making_change: int, state: int): chat_updates.append([changed, state]))
 	peer.lobby_message.connect(func(_lobby: int, user: int, message: String, _chat_type: int): lobby_messages.append([user, message]))
+	peer.lobby_match_list.connect(func(lobbies: Array): peer_lists.append(lobbies))
+	peer.lobby_invite.connect(func(inviter: int, lobby: int, _game: int): invites.append([inviter, lobby]))
+	peer.lobby_data_update.connect(func(success: int, lobby: int, member: int): data_updates.append([success, lobby, member]))
 	check(peer.get_state() == SteamMultiplayerPeer.LOBBY_STATE_NOT_CONNECTED, "LOBBY_STATE_NOT_CONNECTED before starting")
 	check(not peer.as_relay, "as_relay is off by default")
 	if args.role == "host":
@@ -73,6 +79,8 @@ func run_host() -> void:
 	var debug := peer.collect_debug_data()
 	check(debug.lobby_state == SteamMultiplayerPeer.LOBBY_STATE_HOSTING and debug.connections.size() == 2, "collect_debug_data: hosting, two connections")
 	check(debug.lobby_id.GetAccountID == lobby & 0xFFFFFFFF, "collect_debug_data names the lobby")
+	Steam.setLobbyData(lobby, "round", "1")
+	Steam.activateGameOverlayInviteDialog(lobby)
 	await barrier("greet", 2)
 	await wait_until(func(): return scores.size() == 2, 10.0, "both scores")
 	var total := 0
@@ -131,6 +139,10 @@ func run_client() -> void:
 	Steam.sendLobbyChatMsg(lobby, "chat from %s" % args.role)
 	await wait_until(func(): return lobby_messages.has([Steam.getSteamID(), "chat from %s" % args.role]), 10.0, "lobby_message on the peer")
 	await barrier("greet", 2)
+	await wait_until(func(): return data_updates.has([1, lobby, lobby]), 10.0, "lobby_data_update on the peer")
+	await wait_until(func(): return invites.has([arg_int("host"), lobby]), 10.0, "lobby_invite on the peer")
+	Steam.requestLobbyList()
+	await wait_until(func(): return peer_lists.any(func(lobbies): return lobbies.has(lobby)), 10.0, "lobby_match_list on the peer")
 	_score.rpc_id(1, SCORES[args.role])
 	await wait_until(func(): return final_total != -1, 10.0, "the final score")
 	check(final_total == 5, "everyone's score arrived")
