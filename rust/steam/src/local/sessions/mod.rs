@@ -11,18 +11,20 @@ use log::{debug, warn};
 use parking_lot::Mutex;
 use smp_protocol::{ConnectionId, SteamId};
 use smp_transport::{
-    ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, Sockets, StatusChange, end_reason,
+    ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, Sockets, end_reason,
 };
 
-use super::frame::{self, fragments, parse};
-use crate::messages::{
-    ChannelMessage, MAX_MESSAGE_SIZE, SEND_NO_DELAY, SEND_RELIABLE, SessionInfo,
-};
-use crate::p2p_transport::P2PNetworking;
-use crate::types::{
-    P2P_MAX_RELIABLE, P2P_MAX_UNRELIABLE, P2PSend, P2PSessionError, P2PSessionState, SteamEvent,
-    result,
-};
+use super::frame::{fragments, parse};
+use crate::messages::{ChannelMessage, SEND_NO_DELAY, SEND_RELIABLE};
+use crate::types::{P2PSend, SteamEvent, result};
+
+mod api;
+mod legacy_transport;
+mod state;
+#[cfg(test)]
+mod tests;
+
+pub use api::SessionApi;
 
 /// The virtual port legacy P2P sessions use; games use ports from 0.
 pub const LEGACY_P2P_VIRTUAL_PORT: i32 = -1;
@@ -30,62 +32,6 @@ pub const LEGACY_P2P_VIRTUAL_PORT: i32 = -1;
 pub const MESSAGES_VIRTUAL_PORT: i32 = -2;
 /// How often a still-unaccepted session is requested again while packets keep coming.
 const REQUEST_AGAIN: Duration = Duration::from_secs(5);
-
-/// Which of Steam's session APIs a [`Sessions`] is.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum SessionApi {
-    /// `ISteamNetworking`: P2P packets and the `p2p_session_*` callbacks.
-    LegacyP2P,
-    /// `ISteamNetworkingMessages`: messages and the `network_messages_session_*` callbacks.
-    Messages,
-}
-
-impl SessionApi {
-    fn virtual_port(self) -> i32 {
-        match self {
-            SessionApi::LegacyP2P => LEGACY_P2P_VIRTUAL_PORT,
-            SessionApi::Messages => MESSAGES_VIRTUAL_PORT,
-        }
-    }
-
-    /// The largest payload; an unreliable message travels whole, behind its header.
-    fn max_size(self, reliable: bool) -> usize {
-        match (self, reliable) {
-            (SessionApi::LegacyP2P, true) => P2P_MAX_RELIABLE,
-            (SessionApi::LegacyP2P, false) => P2P_MAX_UNRELIABLE,
-            (SessionApi::Messages, true) => MAX_MESSAGE_SIZE,
-            (SessionApi::Messages, false) => MAX_MESSAGE_SIZE - frame::HEADER,
-        }
-    }
-
-    fn request(self, remote: SteamId) -> SteamEvent {
-        match self {
-            SessionApi::LegacyP2P => SteamEvent::P2PSessionRequest { remote },
-            SessionApi::Messages => SteamEvent::NetworkMessagesSessionRequest { remote },
-        }
-    }
-
-    fn failure(self, change: &StatusChange) -> SteamEvent {
-        match self {
-            SessionApi::LegacyP2P => {
-                let error = match change.end_reason {
-                    end_reason::MISC_TIMEOUT => P2PSessionError::Timeout,
-                    _ => P2PSessionError::NotRunningApp,
-                };
-                SteamEvent::P2PSessionConnectFail {
-                    remote: change.remote,
-                    error: error as u8,
-                }
-            }
-            SessionApi::Messages => SteamEvent::NetworkMessagesSessionFailed {
-                reason: change.end_reason,
-                remote: change.remote,
-                state: change.state as i32,
-                debug: change.end_debug.clone(),
-            },
-        }
-    }
-}
 
 /// Why a send was refused.
 enum Refused {
@@ -342,58 +288,6 @@ impl Sessions {
         true
     }
 
-    /// `GetP2PSessionState`.
-    pub fn state(&self, remote: SteamId) -> Option<P2PSessionState> {
-        let session = self.sessions.get(&remote)?;
-        let queued: usize = session.outbox.iter().map(|(_, _, data)| data.len()).sum();
-        Some(P2PSessionState {
-            connection_active: session.connected,
-            connecting: session.conn.is_some() && !session.connected,
-            session_error: P2PSessionError::None as u8,
-            using_relay: false,
-            bytes_queued_for_send: queued as i32,
-            packets_queued_for_send: session.outbox.len() as i32,
-            remote_ip: if session.connected { 0x7F00_0001 } else { 0 },
-            remote_port: 0,
-        })
-    }
-
-    /// `GetSessionConnectionInfo`.
-    pub fn session_info(&self, remote: SteamId) -> Option<SessionInfo> {
-        let session = self.sessions.get(&remote)?;
-        let info = session.conn.and_then(|conn| {
-            Some((
-                conn,
-                self.sockets.connection_info(conn)?,
-                self.sockets.quality(conn),
-            ))
-        });
-        Some(match info {
-            Some((conn, info, quality)) => SessionInfo {
-                remote,
-                state: info.state,
-                end_reason: info.end_reason,
-                end_debug: info.end_debug,
-                description: format!(
-                    "#{} P2P steamid:{remote} vport {}",
-                    conn.0,
-                    self.api.virtual_port()
-                ),
-                flags: 0,
-                quality,
-            },
-            None => SessionInfo {
-                remote,
-                state: ConnectionState::None,
-                end_reason: 0,
-                end_debug: String::new(),
-                description: String::new(),
-                flags: 0,
-                quality: None,
-            },
-        })
-    }
-
     /// Moves the session requests and failures queued for the game into `out`.
     pub fn drain_events(&mut self, out: &mut Vec<SteamEvent>) {
         out.extend(self.events.drain(..));
@@ -517,164 +411,10 @@ impl Sessions {
     }
 }
 
-impl P2PNetworking for SharedSessions {
-    fn identity(&self) -> SteamId {
-        self.lock().sockets.identity()
-    }
-
-    fn send(
-        &mut self,
-        remote: SteamId,
-        data: &[u8],
-        send: P2PSend,
-        channel: i32,
-    ) -> Result<(), String> {
-        self.lock().send(remote, data, send, channel)
-    }
-
-    fn read(&mut self, channel: i32) -> Option<(Vec<u8>, SteamId)> {
-        self.lock().read(usize::MAX, channel)
-    }
-
-    fn accept_session(&mut self, remote: SteamId) {
-        self.lock().accept(remote);
-    }
-
-    fn requested_sessions(&self, out: &mut Vec<SteamId>) {
-        let p2p = self.lock();
-        out.extend(
-            p2p.sessions
-                .iter()
-                .filter(|(_, s)| !s.accepted && s.requested_at.is_some())
-                .map(|(&remote, _)| remote),
-        );
-    }
-
-    fn has_session(&self, remote: SteamId) -> bool {
-        self.lock().sessions.contains_key(&remote)
-    }
-
-    fn pump(&mut self, now: Instant) {
-        self.lock().pump(now);
-    }
-}
-
 impl Drop for Sessions {
     fn drop(&mut self) {
         if let Some(listen) = self.listen.take() {
             self.sockets.close_listen(listen);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use smp_transport::FaultConfig;
-    use smp_transport::memory::MemoryNetwork;
-
-    use super::*;
-    use crate::messages::SEND_RELIABLE;
-
-    const ALICE: SteamId = SteamId::individual(1);
-    const BOB: SteamId = SteamId::individual(2);
-
-    fn pair(api: SessionApi) -> (MemoryNetwork, Sessions, Sessions) {
-        let mut net = MemoryNetwork::new();
-        net.add_user(ALICE, FaultConfig::default());
-        net.add_user(BOB, FaultConfig::default());
-        let alice = Sessions::new(api, Box::new(net.sockets(ALICE)));
-        let bob = Sessions::new(api, Box::new(net.sockets(BOB)));
-        (net, alice, bob)
-    }
-
-    /// Pumps both until `done` holds, on simulated time.
-    fn pump_until(
-        alice: &mut Sessions,
-        bob: &mut Sessions,
-        events: &mut Vec<SteamEvent>,
-        mut done: impl FnMut(&mut Sessions, &[SteamEvent]) -> bool,
-    ) {
-        let mut now = Instant::now();
-        for _ in 0..200 {
-            now += Duration::from_millis(5);
-            alice.pump(now);
-            bob.pump(now);
-            bob.drain_events(events);
-            if done(bob, events) {
-                return;
-            }
-        }
-        panic!("gave up; events so far: {events:?}");
-    }
-
-    #[test]
-    fn messages_wait_for_the_session_to_be_accepted() {
-        let (_net, mut alice, mut bob) = pair(SessionApi::Messages);
-        assert!(!bob.accept(ALICE), "no session with alice yet");
-        assert_eq!(
-            alice.send_message(ALICE, b"me", SEND_RELIABLE, 0),
-            result::INVALID_PARAM
-        );
-        let too_big = vec![0; MAX_MESSAGE_SIZE + 1];
-        assert_eq!(
-            alice.send_message(BOB, &too_big, SEND_RELIABLE, 0),
-            result::INVALID_PARAM
-        );
-        assert_eq!(
-            alice.send_message(BOB, b"hello", SEND_RELIABLE, 3),
-            result::OK
-        );
-        let mut events = Vec::new();
-        pump_until(&mut alice, &mut bob, &mut events, |_, events| {
-            !events.is_empty()
-        });
-        assert_eq!(
-            events,
-            [SteamEvent::NetworkMessagesSessionRequest { remote: ALICE }]
-        );
-        assert!(
-            bob.receive_messages(3, 10).is_empty(),
-            "unreadable before accepting"
-        );
-        assert!(bob.accept(ALICE));
-        let got = bob.receive_messages(3, 10);
-        assert_eq!(got.len(), 1);
-        assert_eq!(
-            (got[0].data.as_slice(), got[0].sender),
-            (&b"hello"[..], ALICE)
-        );
-        assert!(got[0].reliable);
-        assert_eq!(got[0].message_number, 1);
-        assert_eq!(
-            bob.session_info(ALICE).map(|i| i.state),
-            Some(ConnectionState::Connected)
-        );
-        assert!(bob.close_channel(ALICE, 3));
-        assert!(
-            bob.session_info(ALICE).is_none(),
-            "the last channel closed the session"
-        );
-        assert!(!bob.close_session(ALICE));
-    }
-
-    #[test]
-    fn an_unreachable_user_fails_the_session() {
-        let (mut net, mut alice, mut bob) = pair(SessionApi::Messages);
-        net.remove_user(BOB);
-        assert_eq!(alice.send_message(BOB, b"anyone?", 0, 0), result::OK);
-        let mut events = Vec::new();
-        pump_until(&mut bob, &mut alice, &mut events, |_, events| {
-            !events.is_empty()
-        });
-        assert!(
-            matches!(
-                events[0],
-                SteamEvent::NetworkMessagesSessionFailed { remote: BOB, state, .. }
-                    if state == ConnectionState::ProblemDetectedLocally as i32
-            ),
-            "{events:?}"
-        );
     }
 }
