@@ -10,5 +10,5 @@ pub mod p2p_transport;
 pub mod real;
 pub mod types;
 
-pub use api::SteamApi;
+pub use api::{NetworkingMessages, SteamApi};
 pub use types::*;

@@ -68,7 +68,7 @@ impl Steam {
         let channel = i32::try_from(channel).unwrap_or(i32::MIN);
         let flags = u32::try_from(flags).unwrap_or(0);
         self.with_api("sendMessageToUser", 0, |api| {
-            i64::from(api.send_message_to_user(
+            i64::from(api.networking_messages().send_message_to_user(
                 SteamId(remote_steam_id as u64),
                 data.as_slice(),
                 flags,
@@ -90,7 +90,8 @@ impl Steam {
         let channel = i32::try_from(channel).unwrap_or(i32::MIN);
         let max = max_messages.clamp(0, MAX_MESSAGES_PER_CALL) as usize;
         let messages = self.with_api("receiveMessagesOnChannel", Vec::new(), |api| {
-            api.receive_messages_on_channel(channel, max)
+            api.networking_messages()
+                .receive_messages_on_channel(channel, max)
         });
         messages.iter().map(message_dictionary).collect()
     }
@@ -101,7 +102,8 @@ impl Steam {
     #[func(rename = acceptSessionWithUser)]
     fn accept_session_with_user(&mut self, remote_steam_id: i64) -> bool {
         self.with_api("acceptSessionWithUser", false, |api| {
-            api.accept_session_with_user(SteamId(remote_steam_id as u64))
+            api.networking_messages()
+                .accept_session_with_user(SteamId(remote_steam_id as u64))
         })
     }
 
@@ -111,7 +113,8 @@ impl Steam {
     #[func(rename = closeSessionWithUser)]
     fn close_session_with_user(&mut self, remote_steam_id: i64) -> bool {
         self.with_api("closeSessionWithUser", false, |api| {
-            api.close_session_with_user(SteamId(remote_steam_id as u64))
+            api.networking_messages()
+                .close_session_with_user(SteamId(remote_steam_id as u64))
         })
     }
 
@@ -122,7 +125,8 @@ impl Steam {
     fn close_channel_with_user(&mut self, remote_steam_id: i64, channel: i64) -> bool {
         let channel = i32::try_from(channel).unwrap_or(i32::MIN);
         self.with_api("closeChannelWithUser", false, |api| {
-            api.close_channel_with_user(SteamId(remote_steam_id as u64), channel)
+            api.networking_messages()
+                .close_channel_with_user(SteamId(remote_steam_id as u64), channel)
         })
     }
 
@@ -146,7 +150,8 @@ impl Steam {
         get_status: bool,
     ) -> VarDictionary {
         let info = self.with_api("getSessionConnectionInfo", None, |api| {
-            api.session_connection_info(SteamId(remote_steam_id as u64))
+            api.networking_messages()
+                .session_connection_info(SteamId(remote_steam_id as u64))
         });
         session_dictionary(info.as_ref(), get_connection, get_status)
     }

@@ -13,6 +13,7 @@ use super::events::{SharedQueue, on};
 use super::sockets::raw::{
     SteamConnectionInfo, identity_steam_id, read_connection_info, read_quality, steam_identity,
 };
+use crate::api::NetworkingMessages;
 use crate::messages::{ChannelMessage, MAX_MESSAGE_SIZE, SEND_RELIABLE, SessionInfo};
 use crate::types::{SteamEvent, SteamId, result};
 
@@ -69,10 +70,18 @@ impl Messages {
             _client: client.clone(),
         })
     }
+}
 
+impl NetworkingMessages for Messages {
     /// `SendMessageToUser`: an `EResult`. An oversized message is refused here, with the reason
     /// logged.
-    pub fn send(&self, remote: SteamId, data: &[u8], flags: u32, channel: i32) -> i32 {
+    fn send_message_to_user(
+        &mut self,
+        remote: SteamId,
+        data: &[u8],
+        flags: u32,
+        channel: i32,
+    ) -> i32 {
         if data.len() > MAX_MESSAGE_SIZE {
             warn!(
                 "sendMessageToUser to {remote}: a message of {} bytes exceeds the maximum of {MAX_MESSAGE_SIZE}",
@@ -96,7 +105,7 @@ impl Messages {
     }
 
     /// `ReceiveMessagesOnChannel`: up to `max` messages, copied out and released.
-    pub fn receive(&self, channel: i32, max: usize) -> Vec<ChannelMessage> {
+    fn receive_messages_on_channel(&mut self, channel: i32, max: usize) -> Vec<ChannelMessage> {
         let mut out = Vec::new();
         let mut batch = vec![std::ptr::null_mut::<sys::SteamNetworkingMessage_t>(); BATCH];
         while out.len() < max {
@@ -123,19 +132,19 @@ impl Messages {
     }
 
     /// `AcceptSessionWithUser`.
-    pub fn accept(&self, remote: SteamId) -> bool {
+    fn accept_session_with_user(&mut self, remote: SteamId) -> bool {
         let identity = steam_identity(remote);
         unsafe { sys::SteamAPI_ISteamNetworkingMessages_AcceptSessionWithUser(self.net, &identity) }
     }
 
     /// `CloseSessionWithUser`.
-    pub fn close_session(&self, remote: SteamId) -> bool {
+    fn close_session_with_user(&mut self, remote: SteamId) -> bool {
         let identity = steam_identity(remote);
         unsafe { sys::SteamAPI_ISteamNetworkingMessages_CloseSessionWithUser(self.net, &identity) }
     }
 
     /// `CloseChannelWithUser`.
-    pub fn close_channel(&self, remote: SteamId, channel: i32) -> bool {
+    fn close_channel_with_user(&mut self, remote: SteamId, channel: i32) -> bool {
         let identity = steam_identity(remote);
         unsafe {
             sys::SteamAPI_ISteamNetworkingMessages_CloseChannelWithUser(
@@ -145,7 +154,7 @@ impl Messages {
     }
 
     /// `GetSessionConnectionInfo`, `None` when Steam has no session with the user.
-    pub fn session_info(&self, remote: SteamId) -> Option<SessionInfo> {
+    fn session_connection_info(&self, remote: SteamId) -> Option<SessionInfo> {
         let identity = steam_identity(remote);
         // SAFETY: all zeroes is a valid info and status; both are live for Steam to fill, and
         // are read field by field afterwards.

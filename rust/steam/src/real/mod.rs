@@ -27,8 +27,7 @@ use smp_transport::Sockets;
 use smp_transport::emulated::EmulatedSockets;
 use steamworks::{CallbackHandle, Client, sys};
 
-use crate::api::SteamApi;
-use crate::messages::{ChannelMessage, SessionInfo};
+use crate::api::{NetworkingMessages, SteamApi};
 use crate::p2p_transport::{self, P2PEndpoint};
 use crate::types::{
     InitStatus, LobbyFilter, LobbyId, LobbyType, P2PSend, P2PSessionState, SteamEvent, SteamId,
@@ -378,34 +377,8 @@ impl SteamApi for RealSteam {
         self.networking.allow_relay(allow)
     }
 
-    fn send_message_to_user(
-        &mut self,
-        remote: SteamId,
-        data: &[u8],
-        flags: u32,
-        channel: i32,
-    ) -> i32 {
-        self.messages.send(remote, data, flags, channel)
-    }
-
-    fn receive_messages_on_channel(&mut self, channel: i32, max: usize) -> Vec<ChannelMessage> {
-        self.messages.receive(channel, max)
-    }
-
-    fn accept_session_with_user(&mut self, remote: SteamId) -> bool {
-        self.messages.accept(remote)
-    }
-
-    fn close_session_with_user(&mut self, remote: SteamId) -> bool {
-        self.messages.close_session(remote)
-    }
-
-    fn close_channel_with_user(&mut self, remote: SteamId, channel: i32) -> bool {
-        self.messages.close_channel(remote, channel)
-    }
-
-    fn session_connection_info(&self, remote: SteamId) -> Option<SessionInfo> {
-        self.messages.session_info(remote)
+    fn networking_messages(&mut self) -> &mut dyn NetworkingMessages {
+        &mut self.messages
     }
 
     fn init_relay_network_access(&mut self) {

@@ -20,6 +20,7 @@ use crate::types::{P2PSend, SteamEvent, result};
 
 mod api;
 mod legacy_transport;
+mod messages_api;
 mod state;
 #[cfg(test)]
 mod tests;
