@@ -53,6 +53,12 @@ use crate::{backend, monitors, settings};
 /// each other over loopback, with Steam's connection semantics. [constant TRANSPORT_SOCKETS] then
 /// needs no [method Steam.steamInitEx].
 ///
+/// [b]Code for the earlier peers of this name[/b] runs too: GodotSteam's lobby-based peer
+/// ([method create_lobby], [method connect_lobby], its `LOBBY_*` and `CHAT_CHANGE_*` constants and
+/// lobby signals) and expressobits' ([method set_config], [member options],
+/// [method get_steam64_from_peer_id], [signal network_connection_status_changed]). Where they
+/// differ from GodotSteam's current peer, the current one's behaviour applies.
+///
 /// [b]Unlike GodotSteam's peer:[/b] unreliable ordered packets are not sent reliably, client ids
 /// never collide, every channel is usable, refused connections fail at once, and the peer can be
 /// started again after [method MultiplayerPeer.close]. The two peers do not interoperate.
