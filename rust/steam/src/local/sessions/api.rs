@@ -34,6 +34,13 @@ impl SessionApi {
         }
     }
 
+    /// The most a session may hold of packets being reassembled, and of packets waiting for
+    /// the game to accept it: what one whole reliable packet takes. A remote cannot grow either
+    /// past it, with pieces that never end or packets nobody accepts.
+    pub(super) fn max_buffered(self) -> usize {
+        self.max_size(true) + frame::HEADER
+    }
+
     pub(super) fn request(self, remote: SteamId) -> SteamEvent {
         match self {
             SessionApi::LegacyP2P => SteamEvent::P2PSessionRequest { remote },

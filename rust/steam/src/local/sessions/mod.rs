@@ -323,14 +323,27 @@ impl Sessions {
                 state if state.has_ended() => {
                     self.sockets.close(change.conn, 0, "", false);
                     if self.by_conn.remove(&change.conn).is_some() {
-                        let failed = self
-                            .sessions
-                            .get(&remote)
-                            .is_some_and(|s| s.conn == Some(change.conn) && !s.connected);
-                        if let Some(session) = self.sessions.get(&remote)
+                        // Both users may have dialled: the session lives while either of its
+                        // connections does, so what is still in flight on the other arrives.
+                        let other = self
+                            .by_conn
+                            .iter()
+                            .find(|&(_, &user)| user == remote)
+                            .map(|(&conn, _)| conn);
+                        let failed = other.is_none()
+                            && self
+                                .sessions
+                                .get(&remote)
+                                .is_some_and(|s| s.conn == Some(change.conn) && !s.connected);
+                        if let Some(session) = self.sessions.get_mut(&remote)
                             && session.conn == Some(change.conn)
                         {
-                            self.sessions.remove(&remote);
+                            match other {
+                                Some(conn) => session.conn = Some(conn),
+                                None => {
+                                    self.sessions.remove(&remote);
+                                }
+                            }
                         }
                         if failed {
                             debug!("session with {remote} failed: {}", change.end_debug);
@@ -378,7 +391,17 @@ impl Sessions {
         if session.conn == Some(message.conn) && !session.connected {
             session.connected = true;
         }
+        let max_buffered = self.api.max_buffered();
         let complete = if message.reliable {
+            let partial: usize = session.partial.values().map(Vec::len).sum();
+            if partial + payload.len() > max_buffered {
+                debug!(
+                    "dropped a packet from {remote} that grew past {} bytes",
+                    self.api.max_size(true)
+                );
+                session.partial.clear();
+                return;
+            }
             let buffer = session.partial.entry(channel).or_default();
             buffer.extend_from_slice(payload);
             if more {
@@ -399,6 +422,11 @@ impl Sessions {
         };
         if session.accepted {
             self.readable.entry(channel).or_default().push_back(arrived);
+            return;
+        }
+        let held: usize = session.held.iter().map(|(_, held)| held.data.len()).sum();
+        if held + arrived.data.len() > max_buffered {
+            debug!("dropped a packet from {remote}: too much waits for the session to be accepted");
             return;
         }
         session.held.push((channel, arrived));
