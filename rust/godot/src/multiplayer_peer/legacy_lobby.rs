@@ -162,7 +162,11 @@ impl SteamMultiplayerPeer {
     /// [code]connections[/code]: per connected peer [code]peer_id[/code], [code]steam_id[/code]
     /// (its account id), [code]connection_status[/code] and what
     /// [method SteamPacketPeer.get_connection_quality] reports, under the earlier names
-    /// ([code]ping[/code], [code]connection_quality_local[/code], ...).
+    /// ([code]ping[/code], [code]connection_quality_local[/code], ...). Ours adds
+    /// [code]dropped[/code]: what the network sent that the peer threw away, by cause
+    /// ([code]malformed[/code], [code]stale[/code] and [code]duplicate[/code] unreliable
+    /// packets, [code]unknown_connection[/code], and [code]refused_flood[/code]: connection
+    /// attempts refused because too many were waiting).
     #[func]
     fn collect_debug_data(&self) -> VarDictionary {
         let lobby = self.lobby_start.lobby().or(self.lobby);
@@ -216,6 +220,18 @@ impl SteamMultiplayerPeer {
             }
         }
         out.set("connections", &connections);
+        let drops = self
+            .driver
+            .as_ref()
+            .map(|d| d.session().drops())
+            .unwrap_or_default();
+        let mut dropped = VarDictionary::new();
+        dropped.set("malformed", drops.malformed as i64);
+        dropped.set("stale", drops.stale as i64);
+        dropped.set("duplicate", drops.duplicate as i64);
+        dropped.set("unknown_connection", drops.unknown_connection as i64);
+        dropped.set("refused_flood", drops.refused_flood as i64);
+        out.set("dropped", &dropped);
         out
     }
 }
