@@ -9,8 +9,12 @@
 //!   demo's scripted session headless and in windows under Xvfb).
 //! - `cargo xtask demo`: builds the addon, gets Godot and opens the demo twice in local mode, or
 //!   plays its scripted session headless when there is no display.
+//! - `cargo xtask standin`: builds the stand-in `libsteam_api` into `target/standin/`. The tests
+//!   run the scenarios, the demo and the Steam contract on it too (`standin_*`), measuring the
+//!   Steamworks adapter's line coverage.
 
 mod addon;
+mod coverage;
 mod demo;
 mod display;
 mod e2e;
@@ -19,6 +23,7 @@ mod godot;
 mod package;
 mod platform;
 mod scenarios;
+mod standin;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,9 +48,10 @@ fn main() {
         Some("package") => package::package(&workspace_root()).map(|_| ()),
         Some("test") => test(&args[1..]),
         Some("demo") => demo::run(),
+        Some("standin") => standin::build().map(|_| ()),
         _ => Err(
             "usage: cargo xtask addon [--debug] [--universal] | package \
-                  | test [--godot-only] [SCENARIO...] | demo"
+                  | test [--godot-only] [SCENARIO...] | demo | standin"
                 .into(),
         ),
     };
@@ -122,6 +128,9 @@ fn test(args: &[String]) -> Result<()> {
         if let Err(err) = step(windowed, || demo::run_in_windows(&godot, &addon)) {
             failures.push(format!("{windowed}: {err}"));
         }
+    }
+    if only.is_empty() || only.iter().any(|name| name.starts_with(standin::PREFIX)) {
+        failures.extend(standin::run_all(&godot, &project, &addon, &only));
     }
     if !failures.is_empty() {
         return Err(format!(
