@@ -129,7 +129,7 @@ fn test(args: &[String]) -> Result<()> {
             failures.push(format!("{windowed}: {err}"));
         }
     }
-    if only.is_empty() || only.iter().any(|name| name.starts_with(standin::PREFIX)) {
+    if only.is_empty() || only.iter().any(|name| name.starts_with(standin::ALL)) {
         failures.extend(standin::run_all(&godot, &project, &addon, &only));
     }
     if !failures.is_empty() {

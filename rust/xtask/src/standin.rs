@@ -25,6 +25,8 @@ use crate::{Result, cargo, demo, run, scenarios, step, workspace_root};
 pub const DIR: &str = "target/standin";
 /// The stand-in's scenarios' names: `standin_` and the scenario's.
 pub const PREFIX: &str = "standin_";
+/// The name that selects every run on the stand-in, and the coverage.
+pub const ALL: &str = "standin";
 /// The local-mode scenarios that run again on the stand-in.
 const SCENARIOS: [&str; 7] = [
     "star",
@@ -169,6 +171,10 @@ pub fn scenarios(all: Vec<Scenario>, prepared: &Prepared) -> Vec<Scenario> {
             continue;
         };
         scenario.name = leak(format!("{PREFIX}{name}"));
+        if *name == "lobby" {
+            // Its host turns Steam's verbose output on: the adapter's hook must pass it on.
+            scenario.required.push("debug output from the stand-in");
+        }
         port_base += 100;
         chosen.push(on_standin(scenario, &prepared.project, port_base));
     }
@@ -250,10 +256,12 @@ pub fn report(prepared: &Prepared) -> Result<f64> {
     coverage::report(&[prepared.addon.clone(), prepared.contract.clone()])
 }
 
-/// Everything on the stand-in that `only` selects (all when empty): the scenarios, the demo,
-/// the contract, and with all of them the coverage. Returns what failed.
+/// Everything on the stand-in that `only` selects (all when it is empty or names `standin`):
+/// the scenarios, the demo, the contract, and with all of them the coverage. Returns what
+/// failed.
 pub fn run_all(godot: &Godot, project: &Path, addon: &Path, only: &[&str]) -> Vec<String> {
-    let wanted = |name: &str| only.is_empty() || only.contains(&name);
+    let all = only.is_empty() || only.contains(&ALL);
+    let wanted = |name: &str| all || only.contains(&name);
     let prepared = step(
         "stand-in: build it, the instrumented addon and contract",
         || {
@@ -281,7 +289,7 @@ pub fn run_all(godot: &Godot, project: &Path, addon: &Path, only: &[&str]) -> Ve
     {
         failures.push(format!("{contract_name}: {err}"));
     }
-    if only.is_empty()
+    if all
         && let Err(err) = step("stand-in: coverage", || report(&prepared))
     {
         failures.push(format!("coverage: {err}"));
