@@ -21,16 +21,27 @@ pub const SOURCES: &str = "rust/steam/src/real";
 /// Below this share of lines run, the run fails.
 pub const MINIMUM_PERCENT: f64 = 85.0;
 
-/// `cargo <args>` building instrumented, into [`TARGET_DIR`].
-pub fn instrumented_cargo(args: &[&str]) -> Command {
+/// `cargo <args>` building instrumented, into [`TARGET_DIR`], for this machine's target
+/// named explicitly: then the flags reach only what runs in the tests, not the build scripts
+/// and proc macros, which would leave profiles wherever cargo runs them.
+pub fn instrumented_cargo(args: &[&str]) -> Result<Command> {
     let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
     flags.push_str(" -C instrument-coverage");
     let mut command = cargo();
     command
         .args(args)
+        .args(["--target", &rustc_facts()?.host])
         .env("RUSTFLAGS", flags.trim())
         .env("CARGO_TARGET_DIR", workspace_root().join(TARGET_DIR));
-    command
+    Ok(command)
+}
+
+/// Where the instrumented builds of `profile` land.
+pub fn output_dir(profile: &str) -> Result<PathBuf> {
+    Ok(workspace_root()
+        .join(TARGET_DIR)
+        .join(rustc_facts()?.host)
+        .join(profile))
 }
 
 /// Where the instrumented processes write their profiles.
@@ -66,15 +77,29 @@ impl Tool {
     }
 }
 
-/// rustc's LLVM major version, from `rustc -vV`.
-fn llvm_major() -> Result<u32> {
+/// What `rustc -vV` says of itself.
+struct RustcFacts {
+    /// The target triple of this machine.
+    host: String,
+    /// The major version of its LLVM.
+    llvm_major: u32,
+}
+
+fn rustc_facts() -> Result<RustcFacts> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     let output = Command::new(rustc).arg("-vV").output()?;
     let text = String::from_utf8_lossy(&output.stdout);
-    text.lines()
-        .find_map(|line| line.strip_prefix("LLVM version: "))
-        .and_then(|version| version.split('.').next()?.trim().parse().ok())
-        .ok_or_else(|| format!("`rustc -vV` names no LLVM version:\n{text}").into())
+    let field = |name: &str| text.lines().find_map(|line| line.strip_prefix(name));
+    let host = field("host: ").map(str::trim);
+    let llvm_major =
+        field("LLVM version: ").and_then(|version| version.split('.').next()?.trim().parse().ok());
+    match (host, llvm_major) {
+        (Some(host), Some(llvm_major)) => Ok(RustcFacts {
+            host: host.to_owned(),
+            llvm_major,
+        }),
+        _ => Err(format!("`rustc -vV` names no host or LLVM version:\n{text}").into()),
+    }
 }
 
 /// `llvm-profdata` and `llvm-cov` for rustc's LLVM.
@@ -89,7 +114,7 @@ fn tools() -> Result<(Tool, Tool)> {
         };
         return Ok((tool(profdata), tool(cov)));
     }
-    let major = llvm_major()?;
+    let major = rustc_facts()?.llvm_major;
     let on_path = |name: &str| {
         let program = PathBuf::from(format!("{name}-{major}"));
         let runs = Command::new(&program).arg("--version").output();

@@ -80,12 +80,9 @@ pub fn prepare(project: &Path, demo: &Path) -> Result<Prepared> {
         "build",
         "--package",
         "steam_multiplayer_peer",
-    ]))?;
+    ])?)?;
     let platform = Platform::host()?;
-    let addon = workspace_root()
-        .join(coverage::TARGET_DIR)
-        .join("debug")
-        .join(platform.cargo_output());
+    let addon = coverage::output_dir("debug")?.join(platform.cargo_output());
     check_exports(&addon, &library)?;
     let contract = contract_binary()?;
     let copy = |from: &Path, name: &str| -> Result<PathBuf> {
@@ -145,7 +142,7 @@ fn contract_binary() -> Result<PathBuf> {
         "--test",
         "steam",
         "--no-run",
-    ])
+    ])?
     .stderr(Stdio::piped())
     .output()?;
     let text = String::from_utf8_lossy(&output.stderr);
@@ -289,9 +286,7 @@ pub fn run_all(godot: &Godot, project: &Path, addon: &Path, only: &[&str]) -> Ve
     {
         failures.push(format!("{contract_name}: {err}"));
     }
-    if all
-        && let Err(err) = step("stand-in: coverage", || report(&prepared))
-    {
+    if all && let Err(err) = step("stand-in: coverage", || report(&prepared)) {
         failures.push(format!("coverage: {err}"));
     }
     failures
