@@ -7,6 +7,8 @@
 //! - `cargo xtask test [--godot-only] [SCENARIO...]`: every test: format, lints, Rust tests, then
 //!   Godot end to end (the editor loading the addon, multi-process scenarios in local mode, the
 //!   demo's scripted session headless and in windows under Xvfb).
+//! - `cargo xtask fuzz [--minutes N] [TARGET...]`: runs the fuzz targets, growing their corpus.
+//! - `cargo xtask soak [--minutes N]`: eight instances with churn; memory, descriptors, leaks.
 //! - `cargo xtask demo`: builds the addon, gets Godot and opens the demo twice in local mode, or
 //!   plays its scripted session headless when there is no display.
 //! - `cargo xtask standin`: builds the stand-in `libsteam_api` into `target/standin/`. The tests
@@ -19,10 +21,12 @@ mod demo;
 mod display;
 mod e2e;
 mod enet_game;
+mod fuzz;
 mod godot;
 mod package;
 mod platform;
 mod scenarios;
+mod soak;
 mod standin;
 
 use std::path::{Path, PathBuf};
@@ -48,10 +52,13 @@ fn main() {
         Some("package") => package::package(&workspace_root()).map(|_| ()),
         Some("test") => test(&args[1..]),
         Some("demo") => demo::run(),
+        Some("fuzz") => fuzz::long(&args[1..]),
+        Some("soak") => soak::long(&args[1..]),
         Some("standin") => standin::build().map(|_| ()),
         _ => Err(
             "usage: cargo xtask addon [--debug] [--universal] | package \
-                  | test [--godot-only] [SCENARIO...] | demo | standin"
+                  | test [--godot-only] [SCENARIO...] | demo \
+                  | fuzz [--minutes N] [TARGET...] | soak [--minutes N] | standin"
                 .into(),
         ),
     };
@@ -84,6 +91,7 @@ fn test(args: &[String]) -> Result<()> {
             ]))
         })?;
         step("Rust tests", || run(cargo().args(["test", "--workspace"])))?;
+        step("fuzz targets (briefly)", || fuzz::brief(10))?;
     }
     let addon = step("addon (release)", || addon::build(true))?;
     let godot = step("Godot", godot::find_or_provision)?;
@@ -114,6 +122,11 @@ fn test(args: &[String]) -> Result<()> {
         if let Err(err) = step(&format!("scenario {name}"), || e2e::run(&godot, &scenario)) {
             failures.push(format!("{name}: {err}"));
         }
+    }
+    if (only.is_empty() || only.contains(&"soak"))
+        && let Err(err) = step("soak (30 s)", || soak::short(&godot, &project))
+    {
+        failures.push(format!("soak: {err}"));
     }
     if only.is_empty() || only.contains(&"demo") {
         if let Err(err) = step("demo (headless)", || demo::run_headless(&godot, &addon)) {
