@@ -1,5 +1,6 @@
 //! What the emulation reports, as the SDK's callback and call-result structs.
 
+use std::mem::offset_of;
 use std::os::raw::c_int;
 
 use smp_steam::SteamEvent;
@@ -8,7 +9,8 @@ use steamworks_sys as sys;
 
 use crate::init::Standin;
 use crate::raw::callback_bytes;
-use crate::sockets::write_info;
+use crate::sockets::{write_info, write_info_fields};
+use crate::utils::write_identity;
 
 /// Posts the callback (or finishes the call) that reports `event`.
 pub fn post_event(standin: &mut Standin, event: SteamEvent) {
@@ -124,6 +126,40 @@ pub fn post_event(standin: &mut Standin, event: SteamEvent) {
                 m_steamIDRemote: remote.0,
             }),
         ),
+        SteamEvent::NetworkMessagesSessionRequest { remote } => {
+            type Request = sys::SteamNetworkingMessagesSessionRequest_t;
+            let mut bytes = vec![0_u8; std::mem::size_of::<Request>()];
+            // SAFETY: the identity lies inside the callback's bytes, at its offset.
+            unsafe {
+                let at = bytes
+                    .as_mut_ptr()
+                    .add(offset_of!(Request, m_identityRemote));
+                write_identity(at, remote);
+            }
+            (
+                sys::SteamNetworkingMessagesSessionRequest_t_k_iCallback as c_int,
+                bytes,
+            )
+        }
+        SteamEvent::NetworkMessagesSessionFailed {
+            reason,
+            remote,
+            state,
+            debug,
+        } => {
+            type Failed = sys::SteamNetworkingMessagesSessionFailed_t;
+            let mut bytes = vec![0_u8; std::mem::size_of::<Failed>()];
+            let description = format!("messages session with local user {remote}");
+            // SAFETY: the info struct lies inside the callback's bytes, at its offset.
+            unsafe {
+                let at = bytes.as_mut_ptr().add(offset_of!(Failed, m_info));
+                write_info_fields(at, remote, state, (reason, &debug), &description, None);
+            }
+            (
+                sys::SteamNetworkingMessagesSessionFailed_t_k_iCallback as c_int,
+                bytes,
+            )
+        }
         SteamEvent::P2PSessionConnectFail { remote, error } => (
             sys::P2PSessionConnectFail_t_k_iCallback as c_int,
             callback_bytes!(sys::P2PSessionConnectFail_t {

@@ -153,10 +153,10 @@ extern "C" fn SteamGameServer_GetHSteamPipe() -> sys::HSteamPipe {
 extern "C" fn SteamGameServer_Shutdown() {}
 
 /// Distinct, never dereferenced addresses standing for Steam's interface objects.
-static INTERFACES: [u8; 8] = [0; 8];
+static INTERFACES: [u8; 9] = [0; 9];
 
 /// The token of interface `index`, or null before initialization, as Steam's accessors.
-fn interface<T>(index: usize) -> *mut T {
+pub fn interface<T>(index: usize) -> *mut T {
     with(std::ptr::null_mut(), |_| {
         (&raw const INTERFACES[index]).cast_mut().cast()
     })

@@ -24,6 +24,7 @@ mod events;
 mod init;
 mod matchmaking;
 mod messages;
+mod net_messages;
 mod output;
 mod p2p;
 mod raw;

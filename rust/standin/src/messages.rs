@@ -91,6 +91,34 @@ fn incoming(
     message
 }
 
+/// A message received on a networking-messages channel, as Steam hands it out: its sender,
+/// channel, reliability, number and time.
+pub fn on_channel(
+    received: smp_steam::messages::ChannelMessage,
+) -> *mut sys::SteamNetworkingMessage_t {
+    let flags = if received.reliable {
+        sys::k_nSteamNetworkingSend_Reliable
+    } else {
+        sys::k_nSteamNetworkingSend_Unreliable
+    };
+    let message = new_message(received.data);
+    // SAFETY: a live message of ours; the identity lies inside it.
+    unsafe {
+        write_fields!(
+            message,
+            sys::SteamNetworkingMessage_t {
+                m_nChannel: received.channel,
+                m_nMessageNumber: received.message_number,
+                m_usecTimeReceived: received.time_received_usec,
+                m_nFlags: flags,
+            }
+        );
+        let peer = std::mem::offset_of!(sys::SteamNetworkingMessage_t, m_identityPeer);
+        write_identity(message.cast::<u8>().add(peer), received.sender);
+    }
+    message
+}
+
 /// `ISteamNetworkingUtils::AllocateMessage`: a message with a zeroed buffer of `size` bytes.
 #[unsafe(no_mangle)]
 extern "C" fn SteamAPI_ISteamNetworkingUtils_AllocateMessage(

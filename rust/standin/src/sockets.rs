@@ -5,8 +5,8 @@ use std::collections::{HashMap, VecDeque};
 use std::os::raw::c_int;
 
 use smp_transport::{
-    ConnectionId, ConnectionInfo, ConnectionState, ListenSocketId, ReceivedMessage, SocketError,
-    Sockets, StatusChange,
+    ConnectionId, ConnectionInfo, ConnectionQuality, ConnectionState, ListenSocketId,
+    ReceivedMessage, SocketError, Sockets, StatusChange, SteamId,
 };
 use steamworks_sys as sys;
 
@@ -117,16 +117,45 @@ impl SocketsState {
 ///
 /// `out` points to a writable `SteamNetConnectionInfo_t`.
 pub unsafe fn write_info(out: *mut u8, info: &ConnectionInfo, listen: Option<ListenSocketId>) {
+    let description = format!("local user {}", info.remote);
+    let end = (info.end_reason, info.end_debug.as_str());
+    // SAFETY: see above.
+    unsafe {
+        write_info_fields(
+            out,
+            info.remote,
+            info.state as i32,
+            end,
+            &description,
+            listen,
+        )
+    };
+}
+
+/// Writes a `SteamNetConnectionInfo_t` from its fields: the state as Steam's number, the end
+/// reason and its text.
+///
+/// # Safety
+///
+/// `out` points to a writable `SteamNetConnectionInfo_t`.
+pub unsafe fn write_info_fields(
+    out: *mut u8,
+    remote: SteamId,
+    state: i32,
+    (end_reason, end_debug): (i32, &str),
+    description: &str,
+    listen: Option<ListenSocketId>,
+) {
     // SAFETY: see above; the identity lies inside the info struct, at its offset.
     unsafe {
         write_fields!(
             out,
             sys::SteamNetConnectionInfo_t {
                 m_hListenSocket: listen.map_or(sys::k_HSteamListenSocket_Invalid, |s| s.0),
-                m_eState: info.state as i32,
-                m_eEndReason: info.end_reason,
-                m_szEndDebug: c_chars::<128>(&info.end_debug),
-                m_szConnectionDescription: c_chars::<128>(&format!("local user {}", info.remote)),
+                m_eState: state,
+                m_eEndReason: end_reason,
+                m_szEndDebug: c_chars::<128>(end_debug),
+                m_szConnectionDescription: c_chars::<128>(description),
                 m_nFlags: sys::k_nSteamNetworkConnectionInfoFlags_Fast,
             }
         );
@@ -135,7 +164,41 @@ pub unsafe fn write_info(out: *mut u8, info: &ConnectionInfo, listen: Option<Lis
                 sys::SteamNetConnectionInfo_t,
                 m_identityRemote
             )),
-            info.remote,
+            remote,
+        );
+    }
+}
+
+/// Writes a `SteamNetConnectionRealTimeStatus_t`: the emulation's measurements.
+///
+/// # Safety
+///
+/// `status` points to a writable `SteamNetConnectionRealTimeStatus_t`.
+pub unsafe fn write_status(
+    status: *mut sys::SteamNetConnectionRealTimeStatus_t,
+    state: i32,
+    quality: &ConnectionQuality,
+) {
+    // SAFETY: see above.
+    unsafe {
+        write_fields!(
+            status,
+            sys::SteamNetConnectionRealTimeStatus_t {
+                m_eState: state,
+                m_nPing: quality.ping_ms,
+                m_flConnectionQualityLocal: quality.quality_local,
+                m_flConnectionQualityRemote: quality.quality_remote,
+                m_flOutPacketsPerSec: quality.out_packets_per_sec,
+                m_flOutBytesPerSec: quality.out_bytes_per_sec,
+                m_flInPacketsPerSec: quality.in_packets_per_sec,
+                m_flInBytesPerSec: quality.in_bytes_per_sec,
+                m_nSendRateBytesPerSecond: quality.send_rate_bytes_per_sec,
+                m_cbPendingUnreliable: quality.pending_unreliable,
+                m_cbPendingReliable: quality.pending_reliable,
+                m_cbSentUnackedReliable: quality.sent_unacked_reliable,
+                m_usecQueueTime: quality.queue_time_usec,
+                m_usecMaxJitter: -1_i32,
+            }
         );
     }
 }
@@ -297,25 +360,7 @@ unsafe extern "C" fn SteamAPI_ISteamNetworkingSockets_GetConnectionRealTimeStatu
         // lane statuses at `lanes`, or null.
         unsafe {
             if !status.is_null() {
-                write_fields!(
-                    status,
-                    sys::SteamNetConnectionRealTimeStatus_t {
-                        m_eState: state as i32,
-                        m_nPing: quality.ping_ms,
-                        m_flConnectionQualityLocal: quality.quality_local,
-                        m_flConnectionQualityRemote: quality.quality_remote,
-                        m_flOutPacketsPerSec: quality.out_packets_per_sec,
-                        m_flOutBytesPerSec: quality.out_bytes_per_sec,
-                        m_flInPacketsPerSec: quality.in_packets_per_sec,
-                        m_flInBytesPerSec: quality.in_bytes_per_sec,
-                        m_nSendRateBytesPerSecond: quality.send_rate_bytes_per_sec,
-                        m_cbPendingUnreliable: quality.pending_unreliable,
-                        m_cbPendingReliable: quality.pending_reliable,
-                        m_cbSentUnackedReliable: quality.sent_unacked_reliable,
-                        m_usecQueueTime: quality.queue_time_usec,
-                        m_usecMaxJitter: -1_i32,
-                    }
-                );
+                write_status(status, state as i32, &quality);
             }
             if !lanes.is_null() {
                 for index in 0..usize::try_from(lane_count).unwrap_or(0) {

@@ -42,6 +42,12 @@ fn callback_structs_have_the_sdks_layout() {
     layout!(sys::PersonaStateChange_t, 12, { m_ulSteamID = 0, m_nChangeFlags = 8 });
     layout!(sys::P2PSessionRequest_t, 8, { m_steamIDRemote = 0 });
     layout!(sys::P2PSessionConnectFail_t, 9, { m_steamIDRemote = 0, m_eP2PSessionError = 8 });
+    layout!(sys::SteamNetworkingMessagesSessionRequest_t, 136, {
+        m_identityRemote = 0
+    });
+    layout!(sys::SteamNetworkingMessagesSessionFailed_t, 696, {
+        m_info = 0
+    });
     layout!(sys::SteamNetConnectionStatusChangedCallback_t, 704, { m_hConn = 0, m_info = 4, m_eOldState = 700 });
 }
 
