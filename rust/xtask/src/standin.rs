@@ -28,7 +28,7 @@ pub const PREFIX: &str = "standin_";
 /// The name that selects every run on the stand-in, and the coverage.
 pub const ALL: &str = "standin";
 /// The local-mode scenarios that run again on the stand-in.
-const SCENARIOS: [&str; 7] = [
+const SCENARIOS: [&str; 8] = [
     "star",
     "mesh",
     "lobby",
@@ -36,6 +36,7 @@ const SCENARIOS: [&str; 7] = [
     "star_legacy",
     "mesh_legacy",
     "lobby_peer_legacy",
+    "net_messages",
 ];
 /// The first port base of the stand-in's scenarios; each takes the next hundred.
 const PORT_BASE: u16 = 27_000;
