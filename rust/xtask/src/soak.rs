@@ -1,6 +1,6 @@
 //! `cargo xtask soak [--minutes N]`: a host and seven clients in local mode for N minutes (10 by
 //! default), the clients joining and leaving all the time with traffic in every mode
-//! (`tests/godot/e2e/soak.gd`). It reports the host's resident memory over time, its open file
+//! (`tests/godot/e2e/soak.gd`), one of them killed midway. It reports the host's resident memory over time, its open file
 //! descriptors and Godot's leaked objects at exit, writes `bench/results/soak.md` and
 //! `soak.png`, and fails on memory growing more than 5% after the warm-up. `cargo xtask test`
 //! runs a 30-second form that checks the traffic, the churn and the exit, not the growth.
@@ -55,7 +55,8 @@ pub fn scenario(project: &Path, seconds: u64) -> Scenario {
                 format!("--seconds={seconds}"),
             ],
             start_after: Some(("host", "READY")),
-            kill_on: None,
+            // The last client's process is killed in its second session (SIGKILL).
+            kill_on: (name == "c7").then_some("KILL ME"),
         });
     }
     Scenario {

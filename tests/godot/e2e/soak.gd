@@ -5,6 +5,7 @@ extends "res://e2e/scenario.gd"
 ## a client tells the host how many reliable messages it sent, and the host checks that exactly
 ## those arrived, in order. The host samples its resident memory and open file descriptors each
 ## second (`SOAK` lines, read by `cargo xtask soak`), then quits; clients stop when it has gone.
+## The runner kills c7's process (SIGKILL) in its second session: the host must hear it go.
 
 var peer: SteamMultiplayerPeer
 var rng := RandomNumberGenerator.new()
@@ -19,6 +20,7 @@ var leaves := 0
 # Client: the host's acknowledgement of our count, and the host's broadcasts heard.
 var acknowledged := -1
 var broadcasts_heard := 0
+var sessions := 0
 
 
 func run() -> void:
@@ -53,6 +55,7 @@ func run_host() -> void:
 			_state.rpc(state)
 		await get_tree().process_frame
 	print("SOAK-END joins=%d leaves=%d sessions=%d" % [joins, leaves, completed_sessions])
+	check(joins == leaves + multiplayer.get_peers().size(), "every client that came was heard leaving, the killed one too")
 	check(completed_sessions >= arg_int("clients") * 2, "every client came and went more than once (%d sessions)" % completed_sessions)
 	print("QUITTING")
 	multiplayer.multiplayer_peer = null
@@ -70,6 +73,11 @@ func run_client() -> void:
 			return
 		multiplayer.multiplayer_peer = peer
 		if not await wait_until(func(): return connected or server_gone, 20.0, "connected_to_server"):
+			return
+		sessions += 1
+		if args.role == "c7" and sessions == 2:
+			print("KILL ME")
+			await wait_until(func(): return false, 30.0, "being killed")
 			return
 		var until := Time.get_ticks_msec() + rng.randi_range(2000, 6000)
 		var sent := 0
