@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::display::{self, VirtualDisplay};
-use crate::e2e::{self, Process, Scenario, Screen, WINDOW_SIZE};
+use crate::e2e::{self, Backend, Process, Scenario, Screen, WINDOW_SIZE};
 use crate::godot::Godot;
 use crate::{Result, addon, godot, workspace_root};
 
@@ -67,7 +67,7 @@ pub fn run() -> Result<()> {
 /// The scripted session, headless (a test).
 pub fn run_headless(godot: &Godot, addon: &Path) -> Result<()> {
     let project = prepare(godot, addon)?;
-    e2e::run_showing(godot, &scripted_session(&project, Screen::Headless, None))
+    e2e::run_showing(godot, &headless_session(&project))
 }
 
 /// The scripted session in windows, drawn with OpenGL, on a virtual X display on Linux (a
@@ -108,7 +108,8 @@ pub fn run_in_windows(godot: &Godot, addon: &Path) -> Result<()> {
 }
 
 /// Installs the addon into the demo project and has the editor import it.
-fn prepare(godot: &Godot, addon: &Path) -> Result<PathBuf> {
+/// The demo project with the addon, imported by the headless editor.
+pub fn prepare(godot: &Godot, addon: &Path) -> Result<PathBuf> {
     let project = workspace_root().join("demo_project");
     e2e::import_project(godot, addon, &project, &[])?;
     Ok(project)
@@ -149,6 +150,11 @@ fn play_in_windows(godot: &Godot, project: &Path) -> Result<()> {
 /// first, and a third instance, started with neither Steam nor local mode, checks that the
 /// demo says Steam did not initialize; in windows the host leaves, which ends the game for
 /// the client.
+/// The scripted session, headless.
+pub fn headless_session(project: &Path) -> Scenario {
+    scripted_session(project, Screen::Headless, None)
+}
+
 fn scripted_session(project: &Path, screen: Screen, screenshots: Option<&Path>) -> Scenario {
     let in_windows = matches!(screen, Screen::Windows { .. });
     let leaver = if in_windows { "host" } else { "client" };
@@ -210,5 +216,6 @@ fn scripted_session(project: &Path, screen: Screen, screenshots: Option<&Path>) 
         required,
         agreement: None,
         no_warnings: false,
+        backend: Backend::Local,
     }
 }

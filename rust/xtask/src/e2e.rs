@@ -33,7 +33,8 @@ const FATAL_PATTERNS: [&str; 7] = [
 pub struct Process {
     /// Its name in the log.
     pub name: &'static str,
-    /// Its `STEAM_LOCAL_USER`; 0 runs it outside local mode.
+    /// Its user number (`STEAM_LOCAL_USER` or `STEAM_STANDIN_USER`, see [`Backend`]); 0 runs
+    /// it with neither.
     pub user: u32,
     /// Arguments after Godot's `--`; `{marker_ms}` in one becomes the Unix time in ms at which
     /// the line that started this process was read (see `start_after`).
@@ -72,6 +73,28 @@ pub struct Scenario {
     pub agreement: Option<&'static str>,
     /// A normal session, start to end: a warning fails it as an error does.
     pub no_warnings: bool,
+    /// Which Steam the processes talk to.
+    pub backend: Backend,
+}
+
+/// Which Steam a scenario's processes talk to.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Backend {
+    /// Local mode: each process is `STEAM_LOCAL_USER=<n>`.
+    Local,
+    /// The Steamworks adapter over the stand-in `libsteam_api` (see `crate::standin`): each
+    /// process is `STEAM_STANDIN_USER=<n>`.
+    Standin,
+}
+
+impl Backend {
+    /// The variable naming a process's user.
+    pub fn user_variable(self) -> &'static str {
+        match self {
+            Backend::Local => "STEAM_LOCAL_USER",
+            Backend::Standin => "STEAM_STANDIN_USER",
+        }
+    }
 }
 
 /// Where a scenario's Godot instances draw.
@@ -437,10 +460,12 @@ fn start(
         .env("STEAM_LOCAL_PORT_BASE", scenario.port_base.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    match process.user {
-        0 => command.env_remove("STEAM_LOCAL_USER"),
-        user => command.env("STEAM_LOCAL_USER", user.to_string()),
-    };
+    command
+        .env_remove("STEAM_LOCAL_USER")
+        .env_remove("STEAM_STANDIN_USER");
+    if process.user != 0 {
+        command.env(scenario.backend.user_variable(), process.user.to_string());
+    }
     for (key, value) in &scenario.env {
         command.env(key, value);
     }
@@ -475,7 +500,7 @@ fn forward(stream: impl Read + Send + 'static, index: usize, sender: Sender<Outp
 
 #[cfg(test)]
 mod tests {
-    use super::{Process, Scenario, Screen, disagreements, is_warning, judge};
+    use super::{Backend, Process, Scenario, Screen, disagreements, is_warning, judge};
 
     #[test]
     fn judges_lines() {
@@ -525,6 +550,7 @@ mod tests {
             required: Vec::new(),
             agreement: Some("AGREE"),
             no_warnings: false,
+            backend: Backend::Local,
         };
         let log = |lines: &[&str]| lines.iter().map(|l| l.to_string()).collect::<Vec<_>>();
         let same = log(&["[a] AGREE 1", "[b] other", "[b] AGREE 1", "[c] AGREE 1 "]);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use smp_transport::local::steam_id_of;
 
-use crate::e2e::{Process, Scenario, Screen};
+use crate::e2e::{Backend, Process, Scenario, Screen};
 use crate::scenarios::faults;
 
 /// Where a run's peers come from.
@@ -115,5 +115,6 @@ fn game(
         required: vec!["FIGURE: the late joiner was connected"],
         agreement: Some("AGREE"),
         no_warnings: true,
+        backend: Backend::Local,
     }
 }

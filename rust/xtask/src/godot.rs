@@ -97,11 +97,25 @@ fn debian_arch() -> Option<(&'static str, &'static str)> {
 
 /// Godot from a sid root, run through sid's loader.
 fn sid_godot(root: &Path) -> Option<Godot> {
-    let (triplet, loader) = debian_arch()?;
     let binary = root.join("usr/bin/godot");
     if !binary.exists() {
         return None;
     }
+    let (loader, prefix) = sid_program(root, &binary, &[])?;
+    Godot::probe(loader, prefix).map(|godot| Godot {
+        sid_root: Some(root.to_owned()),
+        ..godot
+    })
+}
+
+/// How to run `binary`, a program of the sid root `root`, here: sid's dynamic loader and the
+/// arguments before the program's own, with sid's libraries (and `extra` folders) to load.
+pub fn sid_program(
+    root: &Path,
+    binary: &Path,
+    extra: &[PathBuf],
+) -> Option<(PathBuf, Vec<OsString>)> {
+    let (triplet, loader) = debian_arch()?;
     let mut dirs = vec![
         root.join("lib").join(triplet),
         root.join("usr/lib").join(triplet),
@@ -115,18 +129,17 @@ fn sid_godot(root: &Path) -> Option<Godot> {
                 .filter(|p| p.is_dir() && holds_libraries(p)),
         );
     }
+    dirs.extend(extra.iter().cloned());
     let library_path = std::env::join_paths(&dirs).ok()?;
+    let name = binary.file_name()?.to_owned();
     let prefix = vec![
         OsString::from("--library-path"),
         library_path,
         OsString::from("--argv0"),
-        OsString::from("godot"),
-        binary.into_os_string(),
+        name,
+        binary.as_os_str().to_owned(),
     ];
-    Godot::probe(root.join(loader), prefix).map(|godot| Godot {
-        sid_root: Some(root.to_owned()),
-        ..godot
-    })
+    Some((root.join(loader), prefix))
 }
 
 fn holds_libraries(dir: &Path) -> bool {
@@ -220,14 +233,21 @@ fn provision_sid(root: &Path) -> Result<()> {
                 .into(),
         );
     }
+    bootstrap_sid(root)?;
+    install_in_root(root, &["godot"])
+        .map_err(|e| format!("installing Debian's godot package in the sid root failed: {e}"))?;
+    Ok(())
+}
+
+/// A new, minimal Debian sid root at `root` (debootstrap, installed first if missing; as root).
+pub fn bootstrap_sid(root: &Path) -> Result<()> {
     if Command::new("debootstrap")
         .arg("--version")
         .output()
         .is_err()
     {
-        run(Command::new("apt-get").args(["install", "-y", "debootstrap"])).map_err(|e| {
-            format!("installing debootstrap with apt-get failed ({e}); install it, or Godot 4.6")
-        })?;
+        run(Command::new("apt-get").args(["install", "-y", "debootstrap"]))
+            .map_err(|e| format!("installing debootstrap with apt-get failed ({e}); install it"))?;
     }
     let _ = std::fs::remove_dir_all(root);
     std::fs::create_dir_all(root)?;
@@ -236,13 +256,11 @@ fn provision_sid(root: &Path) -> Result<()> {
         .arg(root)
         .arg("http://deb.debian.org/debian"))
     .map_err(|e| format!("debootstrap of Debian sid failed: {e}"))?;
-    install_in_root(root, &["godot"])
-        .map_err(|e| format!("installing Debian's godot package in the sid root failed: {e}"))?;
     Ok(())
 }
 
 /// Installs Debian `packages` into the sid `root` with its own apt-get (as root).
-fn install_in_root(root: &Path, packages: &[&str]) -> Result<()> {
+pub fn install_in_root(root: &Path, packages: &[&str]) -> Result<()> {
     // The archive may be a snapshot whose Release file is past its Valid-Until date.
     run(Command::new("chroot").arg(root).args([
         "apt-get",

@@ -11,8 +11,12 @@
 //! - `cargo xtask soak [--minutes N]`: eight instances with churn; memory, descriptors, leaks.
 //! - `cargo xtask demo`: builds the addon, gets Godot and opens the demo twice in local mode, or
 //!   plays its scripted session headless when there is no display.
+//! - `cargo xtask standin`: builds the stand-in `libsteam_api` into `target/standin/`. The tests
+//!   run the scenarios, the demo and the Steam contract on it too (`standin_*`), measuring the
+//!   Steamworks adapter's line coverage.
 
 mod addon;
+mod coverage;
 mod demo;
 mod display;
 mod e2e;
@@ -23,6 +27,7 @@ mod package;
 mod platform;
 mod scenarios;
 mod soak;
+mod standin;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -49,10 +54,11 @@ fn main() {
         Some("demo") => demo::run(),
         Some("fuzz") => fuzz::long(&args[1..]),
         Some("soak") => soak::long(&args[1..]),
+        Some("standin") => standin::build().map(|_| ()),
         _ => Err(
             "usage: cargo xtask addon [--debug] [--universal] | package \
                   | test [--godot-only] [SCENARIO...] | demo \
-                  | fuzz [--minutes N] [TARGET...] | soak [--minutes N]"
+                  | fuzz [--minutes N] [TARGET...] | soak [--minutes N] | standin"
                 .into(),
         ),
     };
@@ -135,6 +141,9 @@ fn test(args: &[String]) -> Result<()> {
         if let Err(err) = step(windowed, || demo::run_in_windows(&godot, &addon)) {
             failures.push(format!("{windowed}: {err}"));
         }
+    }
+    if only.is_empty() || only.iter().any(|name| name.starts_with(standin::ALL)) {
+        failures.extend(standin::run_all(&godot, &project, &addon, &only));
     }
     if !failures.is_empty() {
         return Err(format!(

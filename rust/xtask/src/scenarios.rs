@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use smp_transport::local::steam_id_of;
 
-use crate::e2e::{CONFLICT_ERRORS, Process, Scenario, Screen};
+use crate::e2e::{Backend, CONFLICT_ERRORS, Process, Scenario, Screen};
 
 /// Mild faults for every scenario, so that each mode's guarantee is checked for real.
 pub fn faults() -> Vec<(&'static str, String)> {
@@ -83,6 +83,7 @@ pub fn conflict(project: &Path, first: LoadedFirst) -> Scenario {
         required: vec!["another Steam integration"],
         agreement: None,
         no_warnings: false,
+        backend: Backend::Local,
     }
 }
 
@@ -103,6 +104,7 @@ pub fn all(project: &Path) -> Vec<Scenario> {
         required: Vec::new(),
         agreement: None,
         no_warnings: false,
+        backend: Backend::Local,
     };
     vec![
         scenario("star", star(), 29_400, 120),

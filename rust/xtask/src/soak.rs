@@ -11,7 +11,7 @@ use std::time::Duration;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
-use crate::e2e::{self, Process, Scenario, Screen};
+use crate::e2e::{self, Backend, Process, Scenario, Screen};
 use crate::godot::Godot;
 use crate::{Result, workspace_root};
 
@@ -72,6 +72,7 @@ pub fn scenario(project: &Path, seconds: u64) -> Scenario {
         required: vec!["SOAK-END"],
         agreement: None,
         no_warnings: false,
+        backend: Backend::Local,
     }
 }
 

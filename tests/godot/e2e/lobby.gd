@@ -59,11 +59,41 @@ func run_host() -> void:
 	check(Steam.sendLobbyChatMsg(lobby_id, "welcome"), "sendLobbyChatMsg")
 	await wait_until(func(): return packets.any(func(p): return p[1].get("message") == "handshake"), 10.0, "a's P2P handshake")
 	check(Steam.getP2PSessionState(a).get("connection_active", false), "getP2PSessionState: the session is active")
+	# The other send types, on a channel a does not read, and one Steam refuses.
+	check(Steam.sendP2PPacket(a, PackedByteArray([1]), Steam.P2P_SEND_UNRELIABLE_NO_DELAY, 1), "sendP2PPacket unreliable, no delay")
+	check(Steam.sendP2PPacket(a, PackedByteArray([2]), Steam.P2P_SEND_RELIABLE_WITH_BUFFERING, 1), "sendP2PPacket reliable with buffering")
+	var too_big := PackedByteArray()
+	too_big.resize(1300)
+	check(not Steam.sendP2PPacket(a, too_big, Steam.P2P_SEND_UNRELIABLE, 1), "an unreliable packet over 1200 bytes is refused")
 	await wait_until(func(): return data_updates.has(a), 10.0, "lobby_data_update for a's member data")
 	check(Steam.getLobbyMemberData(lobby_id, a, "ready") == "yes", "getLobbyMemberData reads a's data")
 	Steam.leaveLobby(lobby_id)
 	check(Steam.getNumLobbyMembers(lobby_id) == 0, "we are out of the lobby")
+	await run_owner_calls(a)
 	print("QUITTING")
+
+
+## The owner's less common calls, in a second lobby made once the first is left, so that a
+## sees none of their updates.
+func run_owner_calls(a: int) -> void:
+	var verbose := SteamMultiplayerPeer.new()
+	verbose.debug_level = SteamMultiplayerPeer.DEBUG_LEVEL_STEAM
+	verbose.debug_level = SteamMultiplayerPeer.DEBUG_LEVEL_NONE
+	check(Steam.loggedOn(), "loggedOn")
+	Steam.initRelayNetworkAccess()
+	check(Steam.getRelayNetworkStatus() == Steam.NETWORKING_AVAILABILITY_CURRENT, "getRelayNetworkStatus: available")
+	check(Steam.closeP2PChannelWithUser(a, 1), "closeP2PChannelWithUser")
+	lobby_id = 0
+	Steam.createLobby(Steam.LOBBY_TYPE_PRIVATE, 4)
+	if not await wait_until(func(): return lobby_id != 0, 10.0, "a second lobby"):
+		return
+	check(Steam.setLobbyData(lobby_id, "scratch", "x") and Steam.deleteLobbyData(lobby_id, "scratch"), "deleteLobbyData")
+	check(Steam.getLobbyData(lobby_id, "scratch") == "", "a deleted key reads empty")
+	check(Steam.getAllLobbyData(lobby_id).size() == 3, "getAllLobbyData: name, mode and level")
+	check(Steam.setLobbyMemberLimit(lobby_id, 6) and Steam.getLobbyMemberLimit(lobby_id) == 6, "setLobbyMemberLimit")
+	check(Steam.setLobbyType(lobby_id, Steam.LOBBY_TYPE_INVISIBLE) and Steam.setLobbyType(lobby_id, Steam.LOBBY_TYPE_FRIENDS_ONLY), "setLobbyType")
+	check(not Steam.setLobbyOwner(lobby_id, a), "setLobbyOwner refuses a user outside the lobby")
+	Steam.leaveLobby(lobby_id)
 
 
 func _on_lobby_created(connect: int, this_lobby_id: int) -> void:

@@ -1,0 +1,226 @@
+//! Initialization, shutdown, the pipe, and the interface accessors.
+
+use std::ffi::c_char;
+use std::os::raw::c_int;
+
+use smp_steam::local::LocalSteam;
+use smp_steam::local::store::Store;
+use smp_transport::FaultConfig;
+use smp_transport::emulated::EmulatedSockets;
+use smp_transport::local::{self, LocalIdentity, TcpWire};
+use steamworks_sys as sys;
+
+use crate::callbacks::Dispatch;
+use crate::matchmaking::Matchmaking;
+use crate::sockets::SocketsState;
+use crate::user::Names;
+use crate::{STANDIN, output, with};
+
+/// The variable that names this process's local user, as `STEAM_LOCAL_USER` does in local
+/// mode (whose other variables, `STEAM_LOCAL_NAME` and `STEAM_LOCAL_PORT_BASE`, apply as they
+/// are).
+pub const USER_VARIABLE: &str = "STEAM_STANDIN_USER";
+
+/// The one pipe this library hands out; 0 means "not initialized", as in the SDK.
+pub const PIPE: sys::HSteamPipe = 1;
+
+/// Everything an initialized stand-in holds.
+pub struct Standin {
+    /// Local mode's Steam: the user, friends, lobbies and legacy P2P.
+    pub steam: LocalSteam,
+    /// Local mode's networking sockets: one view for the whole process, as Steam has one
+    /// `ISteamNetworkingSockets`.
+    pub sockets: EmulatedSockets<TcpWire>,
+    /// Poll groups, and the messages waiting in them.
+    pub net: SocketsState,
+    /// Callbacks and call results waiting for dispatch.
+    pub dispatch: Dispatch,
+    /// Lobby-list filters being built, pending calls, the last list, the chat log.
+    pub matchmaking: Matchmaking,
+    /// Texts handed out by pointer, kept until the next call of the same kind.
+    pub names: Names,
+}
+
+impl Standin {
+    /// The stand-in of the user the environment names.
+    fn from_env() -> Result<Standin, String> {
+        let env = |name: &str| std::env::var(name).ok();
+        let identity = LocalIdentity::from_lookup(|name| match name {
+            "STEAM_LOCAL_USER" => env(USER_VARIABLE),
+            other => env(other),
+        })
+        .map_err(|why| why.replace("STEAM_LOCAL_USER", USER_VARIABLE))?
+        .ok_or_else(|| {
+            format!(
+                "this libsteam_api is the project's stand-in, not Valve's: set {USER_VARIABLE}=<n> \
+                 to run as local user n"
+            )
+        })?;
+        let app_id = app_id()?;
+        let faults = FaultConfig::from_env()?;
+        let endpoint = local::process_endpoint(&identity, faults)?;
+        let accept_invites = env("STEAM_LOCAL_ACCEPT_INVITES").is_some_and(|v| v == "1");
+        let store = Store::for_port_base(identity.port_base);
+        let steam = LocalSteam::new(identity, app_id, endpoint.clone(), store, accept_invites)?;
+        Ok(Standin {
+            steam,
+            sockets: EmulatedSockets::new(endpoint),
+            net: SocketsState::default(),
+            dispatch: Dispatch::default(),
+            matchmaking: Matchmaking::default(),
+            names: Names::default(),
+        })
+    }
+}
+
+/// The app id, as Steam finds it outside the Steam client: `SteamAppId` (which
+/// `Client::init_app` sets), else `steam_appid.txt` in the working directory.
+fn app_id() -> Result<u32, String> {
+    let text = std::env::var("SteamAppId")
+        .ok()
+        .or_else(|| std::fs::read_to_string("steam_appid.txt").ok())
+        .ok_or("no app id: set SteamAppId or write steam_appid.txt, as Steam needs")?;
+    text.trim()
+        .parse()
+        .map_err(|_| format!("the app id {:?} is not a number", text.trim()))
+}
+
+/// Copies `message` into Steam's error buffer, cut to fit, NUL-terminated.
+///
+/// # Safety
+///
+/// `out` is null or points to a writable `SteamErrMsg`.
+unsafe fn write_error(out: *mut sys::SteamErrMsg, message: &str) {
+    if out.is_null() {
+        return;
+    }
+    let room = std::mem::size_of::<sys::SteamErrMsg>() - 1;
+    let bytes = &message.as_bytes()[..message.len().min(room)];
+    // SAFETY: see above; `bytes` and the NUL fit the buffer.
+    unsafe {
+        let buffer = out.cast::<u8>();
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), buffer, bytes.len());
+        buffer.add(bytes.len()).write(0);
+    }
+}
+
+/// `SteamAPI_InitFlat`: becomes local user `STEAM_STANDIN_USER`.
+#[unsafe(no_mangle)]
+unsafe extern "C" fn SteamAPI_InitFlat(error: *mut sys::SteamErrMsg) -> c_int {
+    use sys::ESteamAPIInitResult as R;
+    let mut slot = STANDIN.lock();
+    if slot.is_some() {
+        return R::k_ESteamAPIInitResult_OK as c_int;
+    }
+    match Standin::from_env() {
+        Ok(standin) => {
+            *slot = Some(standin);
+            output::forward_log();
+            R::k_ESteamAPIInitResult_OK as c_int
+        }
+        Err(why) => {
+            // SAFETY: Steam's callers pass a `SteamErrMsg` or null.
+            unsafe { write_error(error, &why) };
+            R::k_ESteamAPIInitResult_FailedGeneric as c_int
+        }
+    }
+}
+
+/// `SteamAPI_Shutdown`: leaves every lobby (the emulation's drop does) and closes every
+/// connection.
+#[unsafe(no_mangle)]
+extern "C" fn SteamAPI_Shutdown() {
+    let standin = STANDIN.lock().take();
+    drop(standin);
+    local::release_process_endpoint();
+    output::unhook();
+}
+
+/// `SteamAPI_GetHSteamPipe`: the pipe while initialized, else 0.
+#[unsafe(no_mangle)]
+extern "C" fn SteamAPI_GetHSteamPipe() -> sys::HSteamPipe {
+    with(0, |_| PIPE)
+}
+
+/// `SteamGameServer_GetHSteamPipe`: no game server runs here.
+#[unsafe(no_mangle)]
+extern "C" fn SteamGameServer_GetHSteamPipe() -> sys::HSteamPipe {
+    0
+}
+
+/// `SteamGameServer_Shutdown`: nothing to shut down.
+#[unsafe(no_mangle)]
+extern "C" fn SteamGameServer_Shutdown() {}
+
+/// Distinct, never dereferenced addresses standing for Steam's interface objects.
+static INTERFACES: [u8; 9] = [0; 9];
+
+/// The token of interface `index`, or null before initialization, as Steam's accessors.
+pub fn interface<T>(index: usize) -> *mut T {
+    with(std::ptr::null_mut(), |_| {
+        (&raw const INTERFACES[index]).cast_mut().cast()
+    })
+}
+
+/// `SteamUser()`.
+#[unsafe(no_mangle)]
+extern "C" fn SteamAPI_SteamUser_v023() -> *mut sys::ISteamUser {
+    interface(0)
+}
+
+/// `SteamFriends()`.
+#[unsafe(no_mangle)]
+extern "C" fn SteamAPI_SteamFriends_v018() -> *mut sys::ISteamFriends {
+    interface(1)
+}
+
+/// `SteamApps()`.
+#[unsafe(no_mangle)]
+extern "C" fn SteamAPI_SteamApps_v009() -> *mut sys::ISteamApps {
+    interface(2)
+}
+
+/// `SteamUtils()`.
+#[unsafe(no_mangle)]
+extern "C" fn SteamAPI_SteamUtils_v010() -> *mut sys::ISteamUtils {
+    interface(3)
+}
+
+/// `SteamMatchmaking()`.
+#[unsafe(no_mangle)]
+extern "C" fn SteamAPI_SteamMatchmaking_v009() -> *mut sys::ISteamMatchmaking {
+    interface(4)
+}
+
+/// `SteamNetworking()`.
+#[unsafe(no_mangle)]
+extern "C" fn SteamAPI_SteamNetworking_v006() -> *mut sys::ISteamNetworking {
+    interface(5)
+}
+
+/// `SteamNetworkingSockets()`.
+#[unsafe(no_mangle)]
+extern "C" fn SteamAPI_SteamNetworkingSockets_SteamAPI_v012() -> *mut sys::ISteamNetworkingSockets {
+    interface(6)
+}
+
+/// `SteamNetworkingUtils()`.
+#[unsafe(no_mangle)]
+extern "C" fn SteamAPI_SteamNetworkingUtils_SteamAPI_v004() -> *mut sys::ISteamNetworkingUtils {
+    interface(7)
+}
+
+/// A C string from the caller, lossily; "" for null.
+///
+/// # Safety
+///
+/// `text` is null or a NUL-terminated string valid during the call.
+pub unsafe fn text(text: *const c_char) -> String {
+    if text.is_null() {
+        return String::new();
+    }
+    // SAFETY: see above.
+    unsafe { std::ffi::CStr::from_ptr(text) }
+        .to_string_lossy()
+        .into_owned()
+}

@@ -1,0 +1,180 @@
+//! `ISteamNetworkingMessages`: messages to users over local mode's sessions.
+
+use std::os::raw::c_int;
+
+use smp_steam::SteamApi;
+use steamworks_sys as sys;
+
+use crate::messages::on_channel;
+use crate::sockets::{eresult, write_info_fields, write_status};
+use crate::utils::read_identity;
+use crate::with;
+
+/// The Steam id an identity names, or `None` when it names no user (then Steam refuses).
+///
+/// # Safety
+///
+/// `identity` is null or points to a readable identity.
+unsafe fn remote(identity: *const sys::SteamNetworkingIdentity) -> Option<smp_steam::SteamId> {
+    // SAFETY: see above.
+    unsafe { read_identity(identity) }
+}
+
+/// `SteamNetworkingMessages()`.
+#[unsafe(no_mangle)]
+extern "C" fn SteamAPI_SteamNetworkingMessages_SteamAPI_v002() -> *mut sys::ISteamNetworkingMessages
+{
+    crate::init::interface(8)
+}
+
+/// `SendMessageToUser`: an `EResult`.
+#[unsafe(no_mangle)]
+unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_SendMessageToUser(
+    _: *mut sys::ISteamNetworkingMessages,
+    identity: *const sys::SteamNetworkingIdentity,
+    data: *const std::ffi::c_void,
+    size: u32,
+    flags: c_int,
+    channel: c_int,
+) -> c_int {
+    // SAFETY: the caller passes an identity, or null.
+    let Some(to) = (unsafe { remote(identity) }) else {
+        return eresult::INVALID_PARAM;
+    };
+    let data = if data.is_null() || size == 0 {
+        &[][..]
+    } else {
+        // SAFETY: the caller passes `size` readable bytes.
+        unsafe { std::slice::from_raw_parts(data.cast::<u8>(), size as usize) }
+    };
+    with(eresult::NO_CONNECTION, |standin| {
+        let messages = standin.steam.networking_messages();
+        messages.send_message_to_user(to, data, flags as u32, channel)
+    })
+}
+
+/// `ReceiveMessagesOnChannel`: up to `max` messages, oldest first.
+#[unsafe(no_mangle)]
+unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_ReceiveMessagesOnChannel(
+    _: *mut sys::ISteamNetworkingMessages,
+    channel: c_int,
+    out: *mut *mut sys::SteamNetworkingMessage_t,
+    max: c_int,
+) -> c_int {
+    let max = usize::try_from(max).unwrap_or(0);
+    if out.is_null() || max == 0 {
+        return 0;
+    }
+    let received = with(Vec::new(), |standin| {
+        let messages = standin.steam.networking_messages();
+        messages.receive_messages_on_channel(channel, max)
+    });
+    let count = received.len().min(max);
+    for (index, message) in received.into_iter().take(count).enumerate() {
+        // SAFETY: the caller has room for `max` pointers at `out`.
+        unsafe { out.add(index).write(on_channel(message)) };
+    }
+    count as c_int
+}
+
+/// `AcceptSessionWithUser`.
+#[unsafe(no_mangle)]
+unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_AcceptSessionWithUser(
+    _: *mut sys::ISteamNetworkingMessages,
+    identity: *const sys::SteamNetworkingIdentity,
+) -> bool {
+    // SAFETY: the caller passes an identity, or null.
+    let Some(from) = (unsafe { remote(identity) }) else {
+        return false;
+    };
+    with(false, |standin| {
+        standin
+            .steam
+            .networking_messages()
+            .accept_session_with_user(from)
+    })
+}
+
+/// `CloseSessionWithUser`.
+#[unsafe(no_mangle)]
+unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_CloseSessionWithUser(
+    _: *mut sys::ISteamNetworkingMessages,
+    identity: *const sys::SteamNetworkingIdentity,
+) -> bool {
+    // SAFETY: the caller passes an identity, or null.
+    let Some(with_user) = (unsafe { remote(identity) }) else {
+        return false;
+    };
+    with(false, |standin| {
+        standin
+            .steam
+            .networking_messages()
+            .close_session_with_user(with_user)
+    })
+}
+
+/// `CloseChannelWithUser`.
+#[unsafe(no_mangle)]
+unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_CloseChannelWithUser(
+    _: *mut sys::ISteamNetworkingMessages,
+    identity: *const sys::SteamNetworkingIdentity,
+    channel: c_int,
+) -> bool {
+    // SAFETY: the caller passes an identity, or null.
+    let Some(with_user) = (unsafe { remote(identity) }) else {
+        return false;
+    };
+    with(false, |standin| {
+        let messages = standin.steam.networking_messages();
+        messages.close_channel_with_user(with_user, channel)
+    })
+}
+
+/// `GetSessionConnectionInfo`: the session's state (`k_ESteamNetworkingConnectionState_None`
+/// when there is none), with its info and, while connected, its measurements.
+#[unsafe(no_mangle)]
+unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_GetSessionConnectionInfo(
+    _: *mut sys::ISteamNetworkingMessages,
+    identity: *const sys::SteamNetworkingIdentity,
+    info: *mut sys::SteamNetConnectionInfo_t,
+    status: *mut sys::SteamNetConnectionRealTimeStatus_t,
+) -> c_int {
+    const NONE: c_int =
+        sys::ESteamNetworkingConnectionState::k_ESteamNetworkingConnectionState_None as c_int;
+    // SAFETY: the caller passes an identity, or null.
+    let Some(with_user) = (unsafe { remote(identity) }) else {
+        return NONE;
+    };
+    let session = with(None, |standin| {
+        standin
+            .steam
+            .networking_messages()
+            .session_connection_info(with_user)
+    });
+    let Some(session) = session else {
+        return NONE;
+    };
+    let state = session.state as i32;
+    // SAFETY: the caller passes a writable info and status, or nulls.
+    unsafe {
+        if !info.is_null() {
+            let end = (session.end_reason, session.end_debug.as_str());
+            write_info_fields(
+                info.cast(),
+                with_user,
+                state,
+                end,
+                &session.description,
+                None,
+            );
+            let flags = (&raw mut (*info).m_nFlags).cast::<c_int>();
+            flags.write_unaligned(session.flags);
+        }
+        if !status.is_null()
+            && let Some(quality) = &session.quality
+        {
+            write_status(status, state, quality);
+        }
+    }
+    state
+}
