@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::addon;
 use crate::godot::Godot;
@@ -35,7 +35,8 @@ pub struct Process {
     pub name: &'static str,
     /// Its `STEAM_LOCAL_USER`; 0 runs it outside local mode.
     pub user: u32,
-    /// Arguments after Godot's `--`.
+    /// Arguments after Godot's `--`; `{marker_ms}` in one becomes the Unix time in ms at which
+    /// the line that started this process was read (see `start_after`).
     pub args: Vec<String>,
     /// Starts once process `.0` prints a line containing `.1`; at once when `None`.
     pub start_after: Option<(&'static str, &'static str)>,
@@ -189,15 +190,20 @@ struct Running {
 
 /// Runs a scenario; Ok when every process did its part.
 pub fn run(godot: &Godot, scenario: &Scenario) -> Result<()> {
-    watch(godot, scenario, false)
+    watch(godot, scenario, false).map(|_| ())
 }
 
 /// Runs a scenario and prints its output as it comes.
 pub fn run_showing(godot: &Godot, scenario: &Scenario) -> Result<()> {
-    watch(godot, scenario, true)
+    watch(godot, scenario, true).map(|_| ())
 }
 
-fn watch(godot: &Godot, scenario: &Scenario, show: bool) -> Result<()> {
+/// Runs a scenario; when every process did its part, its output, each line after `[name] `.
+pub fn run_collecting(godot: &Godot, scenario: &Scenario) -> Result<Vec<String>> {
+    watch(godot, scenario, false)
+}
+
+fn watch(godot: &Godot, scenario: &Scenario, show: bool) -> Result<Vec<String>> {
     let (sender, receiver) = mpsc::channel();
     let mut running: HashMap<usize, Running> = HashMap::new();
     let mut log: Vec<String> = Vec::new();
@@ -205,7 +211,7 @@ fn watch(godot: &Godot, scenario: &Scenario, show: bool) -> Result<()> {
     let deadline = Instant::now() + scenario.timeout;
     for (index, process) in scenario.processes.iter().enumerate() {
         if process.start_after.is_none() {
-            running.insert(index, start(godot, scenario, index, &sender)?);
+            running.insert(index, start(godot, scenario, index, &sender, unix_ms())?);
         }
     }
     while running.values().any(|r| r.open_streams > 0) {
@@ -228,6 +234,7 @@ fn watch(godot: &Godot, scenario: &Scenario, show: bool) -> Result<()> {
             }
             Output::Line(index, line) => (index, line),
         };
+        let seen_ms = unix_ms();
         let process = &scenario.processes[index];
         if show {
             println!("[{}] {line}", process.name);
@@ -256,7 +263,7 @@ fn watch(godot: &Godot, scenario: &Scenario, show: bool) -> Result<()> {
                     .start_after
                     .is_some_and(|(after, marker)| after == process.name && line.contains(marker))
             {
-                running.insert(other, start(godot, scenario, other, &sender)?);
+                running.insert(other, start(godot, scenario, other, &sender, seen_ms)?);
             }
         }
         if !problems.is_empty() && line.contains("SCRIPT ERROR") {
@@ -302,7 +309,7 @@ fn watch(godot: &Godot, scenario: &Scenario, show: bool) -> Result<()> {
         for figure in log.iter().filter(|l| l.contains("FIGURE:")) {
             println!("xtask:   {figure}");
         }
-        return Ok(());
+        return Ok(log);
     }
     if !show {
         println!(
@@ -381,11 +388,21 @@ fn next_output(receiver: &Receiver<Output>, deadline: Instant) -> Option<Output>
     receiver.recv_timeout(left).ok()
 }
 
+/// Milliseconds since the Unix epoch, as Godot's `Time.get_unix_time_from_system()` counts.
+fn unix_ms() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
+}
+
+/// Starts process `index`; `{marker_ms}` in its arguments becomes `marker_ms`, the time the
+/// line that started it was read, the same for every process that line starts.
 fn start(
     godot: &Godot,
     scenario: &Scenario,
     index: usize,
     sender: &Sender<Output>,
+    marker_ms: u128,
 ) -> Result<Running> {
     let process = &scenario.processes[index];
     let mut command = godot.command();
@@ -411,7 +428,12 @@ fn start(
     }
     command
         .arg("--")
-        .args(&process.args)
+        .args(
+            process
+                .args
+                .iter()
+                .map(|a| a.replace("{marker_ms}", &marker_ms.to_string())),
+        )
         .env("STEAM_LOCAL_PORT_BASE", scenario.port_base.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

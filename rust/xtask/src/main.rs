@@ -7,10 +7,13 @@
 //! - `cargo xtask test [--godot-only] [SCENARIO...]`: every test: format, lints, Rust tests, then
 //!   Godot end to end (the editor loading the addon, multi-process scenarios in local mode, the
 //!   demo's scripted session headless and in windows under Xvfb).
+//! - `cargo xtask bench [--rounds N]`: our peer against Godot's `ENetMultiplayerPeer` in real
+//!   headless Godot, and the core alone; prints the table and writes `bench/results/`.
 //! - `cargo xtask demo`: builds the addon, gets Godot and opens the demo twice in local mode, or
 //!   plays its scripted session headless when there is no display.
 
 mod addon;
+mod bench;
 mod demo;
 mod display;
 mod e2e;
@@ -43,9 +46,10 @@ fn main() {
         Some("package") => package::package(&workspace_root()).map(|_| ()),
         Some("test") => test(&args[1..]),
         Some("demo") => demo::run(),
+        Some("bench") => bench::run(&args[1..]),
         _ => Err(
             "usage: cargo xtask addon [--debug] [--universal] | package \
-                  | test [--godot-only] [SCENARIO...] | demo"
+                  | test [--godot-only] [SCENARIO...] | bench [--rounds N] | demo"
                 .into(),
         ),
     };
@@ -100,6 +104,7 @@ fn test(args: &[String]) -> Result<()> {
     for scenario in scenarios::all(&project)
         .into_iter()
         .chain(enet_game::scenarios(&project))
+        .chain(bench::quick_scenarios(&project))
     {
         if !only.is_empty() && !only.contains(&scenario.name) {
             continue;

@@ -1,0 +1,104 @@
+extends "res://e2e/bench_common.gd"
+## A host and eight clients ("c1" to "c8"):
+## - connecting: the clients start their peers together, `--go-delay-ms` after the wall-clock
+##   time `--marker-ms` at which the runner started them all, late enough for every process to
+##   be up; each measures how long until it has `peer_connected` for every other instance;
+## - broadcast: the host calls a reliable RPC with a 64-byte argument on every client, many
+##   times; each client reports how many it got, and the host counts deliveries per second
+##   from its first call to the last report.
+
+const CLIENTS := 8
+const PAYLOAD := 64
+## Broadcast calls between two looks at the clock.
+const CALL_BATCH := 16
+
+var met := {}
+var reported := {}
+var ready_clients := {}
+var broadcast_received := 0
+var broadcast_expected := -1
+var host_gone := false
+
+
+func broadcasts() -> int:
+	return 50 if is_quick() else 4000
+
+
+func run() -> void:
+	multiplayer.peer_connected.connect(func(id): met[id] = true)
+	multiplayer.server_disconnected.connect(func(): host_gone = true)
+	if args.role == "host":
+		await run_host()
+	else:
+		await run_client()
+
+
+func run_host() -> void:
+	multiplayer.multiplayer_peer = make_host_peer(CLIENTS)
+	print("READY")
+	if not await wait_until(func(): return ready_clients.size() == CLIENTS, 30.0, "every client to meet everyone"):
+		return
+	var payload := PackedByteArray()
+	payload.resize(PAYLOAD)
+	var started := Time.get_ticks_usec()
+	var calls := 0
+	while calls < broadcasts():
+		# Call for most of a frame, then let the frame end so that everyone polls.
+		var frame_end := Time.get_ticks_usec() + 6000
+		while calls < broadcasts() and Time.get_ticks_usec() < frame_end:
+			for i in mini(CALL_BATCH, broadcasts() - calls):
+				_broadcast.rpc(payload)
+			calls += mini(CALL_BATCH, broadcasts() - calls)
+		await get_tree().process_frame
+	_broadcast_end.rpc(calls)
+	if not await wait_until(func(): return reported.size() == CLIENTS, 60.0, "every client's count"):
+		return
+	var seconds := (Time.get_ticks_usec() - started) / 1e6
+	var delivered := 0
+	for id in reported:
+		delivered += reported[id]
+	check(delivered == calls * CLIENTS, "every client got every call (%d of %d)" % [delivered, calls * CLIENTS])
+	figure("broadcast_delivered_per_s", delivered / seconds)
+	# The host leaves first: clients that left first would make an ENet host tell the others
+	# about each departure, on connections already closing.
+
+
+func run_client() -> void:
+	var go_at := String(args.get("marker-ms", "0")).to_float() + arg_int("go-delay-ms")
+	if not check(wall_ms() < go_at, "started before the agreed time (%.0f ms late)" % (wall_ms() - go_at)):
+		return
+	while wall_ms() < go_at:
+		await get_tree().process_frame
+	var started := wall_ms()
+	multiplayer.multiplayer_peer = make_client_peer()
+	if not await wait_until(func(): return met.size() == CLIENTS, 30.0, "peer_connected for every other instance"):
+		return
+	figure("connect_all_ms", wall_ms() - started)
+	_met_everyone.rpc_id(1)
+	if not await wait_until(func(): return broadcast_expected >= 0, 60.0, "the host's broadcast"):
+		return
+	check(broadcast_received == broadcast_expected, "every broadcast call arrived (%d of %d)" % [broadcast_received, broadcast_expected])
+	await wait_until(func(): return host_gone, 20.0, "the host to finish and leave")
+
+
+@rpc("any_peer", "call_remote", "reliable")
+func _met_everyone() -> void:
+	ready_clients[multiplayer.get_remote_sender_id()] = true
+
+
+@rpc("authority", "call_remote", "reliable")
+func _broadcast(data: PackedByteArray) -> void:
+	if data.size() == PAYLOAD:
+		broadcast_received += 1
+
+
+@rpc("authority", "call_remote", "reliable")
+func _broadcast_end(calls: int) -> void:
+	broadcast_expected = calls
+	_report.rpc_id(1, broadcast_received)
+
+
+@rpc("any_peer", "call_remote", "reliable")
+func _report(received: int) -> void:
+	reported[multiplayer.get_remote_sender_id()] = received
+
