@@ -16,8 +16,12 @@ const PUT_BATCH := 32
 var connected := false
 # Ping-pong, on the client.
 var rtts: Array = []
+## Round trips in this process's frames: 1 means the pong was read at the first poll after
+## the ping was put.
+var rtt_frames: Array = []
 var pong_seen := 0
 var ping_sent_at := 0
+var ping_sent_frame := 0
 # Unreliable, on the host.
 var unreliable_received := 0
 var unreliable_first_us := 0
@@ -79,10 +83,13 @@ func ping_pong() -> void:
 	check(rtts.size() == pings(), "every ping answered, in order")
 	figure("rtt_p50_ms", quantile(rtts, 0.5) / 1000.0)
 	figure("rtt_p99_ms", quantile(rtts, 0.99) / 1000.0)
+	figure("rtt_p50_frames", quantile(rtt_frames, 0.5))
+	figure("rtt_p99_frames", quantile(rtt_frames, 0.99))
 
 
 func _send_ping() -> void:
 	ping_sent_at = Time.get_ticks_usec()
+	ping_sent_frame = Engine.get_process_frames()
 	_ping.rpc_id(1, pong_seen)
 
 
@@ -98,6 +105,7 @@ func _pong(sequence: int) -> void:
 	pong_seen += 1
 	if pong_seen > warmup_pings():
 		rtts.append(Time.get_ticks_usec() - ping_sent_at)
+		rtt_frames.append(Engine.get_process_frames() - ping_sent_frame)
 	if pong_seen < pings() + warmup_pings():
 		# From the handler, as a game answers: no frame waits in between on our side.
 		_send_ping()

@@ -22,7 +22,7 @@ pub fn build() -> Result<()> {
 
 /// One round of the core figures: `core_{unreliable,reliable}_{ns,allocs}` and `queued_bytes`.
 pub fn round(quick: bool) -> Result<BTreeMap<String, f64>> {
-    let samples = if quick { "20" } else { "200" };
+    let samples = if quick { "20" } else { "500" };
     let table = output(cargo().args([
         "bench",
         "-q",
@@ -35,6 +35,9 @@ pub fn round(quick: bool) -> Result<BTreeMap<String, f64>> {
         "never",
         "--sample-count",
         samples,
+        // Enough packets per sample that the timer's precision (tens of ns) does not matter.
+        "--sample-size",
+        "64",
     ]))?;
     let mut figures = parse_divan(&table)?;
     let memory =

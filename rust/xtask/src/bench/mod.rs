@@ -24,7 +24,7 @@ pub use scenarios::quick as quick_scenarios;
 
 /// Rounds when `--rounds` is not given: enough for a median and a spread, and the whole
 /// command stays well under ten minutes on two cores.
-const DEFAULT_ROUNDS: usize = 3;
+const DEFAULT_ROUNDS: usize = 5;
 
 pub fn run(args: &[String]) -> Result<()> {
     let rounds = match args.iter().position(|a| a == "--rounds") {
