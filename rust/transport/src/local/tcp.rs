@@ -4,12 +4,12 @@
 //! directory and no daemon, and the kernel reports at once when a user is not there or when
 //! its process ends. Sockets are non-blocking and served from the caller's `poll`.
 
-use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use log::debug;
+use rustc_hash::FxHashMap;
 use smp_protocol::SteamId;
 
 use super::codec::{self, CodecError, Frame};
@@ -132,7 +132,7 @@ pub struct TcpWire {
     identity: SteamId,
     port_base: u16,
     listener: TcpListener,
-    links: HashMap<LinkId, TcpLink>,
+    links: FxHashMap<LinkId, TcpLink>,
     next_link: u64,
 }
 
@@ -160,7 +160,7 @@ impl TcpWire {
             identity,
             port_base,
             listener,
-            links: HashMap::new(),
+            links: FxHashMap::default(),
             next_link: 1,
         })
     }
