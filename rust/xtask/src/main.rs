@@ -7,7 +7,7 @@
 //! - `cargo xtask test [--godot-only] [SCENARIO...]`: every test: format, lints, Rust tests, then
 //!   Godot end to end (the editor loading the addon, multi-process scenarios in local mode, the
 //!   demo's scripted session headless and in windows under Xvfb).
-//! - `cargo xtask bench [--rounds N]`: our peer against Godot's `ENetMultiplayerPeer` in real
+//! - `cargo xtask bench [--rounds N] [--only link|crowd]`: our peer against Godot's `ENetMultiplayerPeer` in real
 //!   headless Godot, and the core alone; prints the table and writes `bench/results/`.
 //! - `cargo xtask demo`: builds the addon, gets Godot and opens the demo twice in local mode, or
 //!   plays its scripted session headless when there is no display.
@@ -49,7 +49,7 @@ fn main() {
         Some("bench") => bench::run(&args[1..]),
         _ => Err(
             "usage: cargo xtask addon [--debug] [--universal] | package \
-                  | test [--godot-only] [SCENARIO...] | bench [--rounds N] | demo"
+                  | test [--godot-only] [SCENARIO...] | bench [--rounds N] [--only link|crowd] | demo"
                 .into(),
         ),
     };

@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--rounds N]`: our peer against Godot's `ENetMultiplayerPeer` in real
+//! `cargo xtask bench [--rounds N] [--only link|crowd]`: our peer against Godot's `ENetMultiplayerPeer` in real
 //! Godot, headless, over loopback, the same traffic and process layout for both, then the
 //! core alone. Prints the table and writes `bench/results/latest.{md,json,png}` and the
 //! README's results section.
@@ -35,6 +35,16 @@ pub fn run(args: &[String]) -> Result<()> {
             .ok_or("--rounds needs a number above 0")?,
         None => DEFAULT_ROUNDS,
     };
+    // `--only link` or `--only crowd` (to profile one layout) prints its figures, writes nothing.
+    let only = match args.iter().position(|a| a == "--only") {
+        Some(i) => Some(
+            Layout::ALL
+                .into_iter()
+                .find(|l| args.get(i + 1).is_some_and(|a| a == l.name()))
+                .ok_or("--only needs link or crowd")?,
+        ),
+        None => None,
+    };
     let started = Instant::now();
     let addon = step("addon (release)", || addon::build(true))?;
     let godot = step("Godot", godot::find_or_provision)?;
@@ -51,7 +61,10 @@ pub fn run(args: &[String]) -> Result<()> {
         } else {
             [Peer::Enet, Peer::Steam]
         };
-        for layout in Layout::ALL {
+        for layout in Layout::ALL
+            .into_iter()
+            .filter(|l| only.is_none_or(|o| o == *l))
+        {
             for peer in order {
                 let scenario = scenarios::scenario(&project, layout, peer, false);
                 let name = format!("round {}/{rounds}: {}", round + 1, scenario.name);
@@ -59,12 +72,17 @@ pub fn run(args: &[String]) -> Result<()> {
                     let log = e2e::run_collecting(&godot, &scenario)?;
                     Ok(figures::parse_round(&log)?)
                 })?;
+                for (key, value) in &figures {
+                    println!("xtask:   {key} = {}", report::number(*value));
+                }
                 record(&mut samples, peer, &figures);
             }
         }
-        let name = format!("round {}/{rounds}: core", round + 1);
-        let figures = step(&name, || core::round(false))?;
-        record(&mut samples, Peer::Steam, &figures);
+        if only.is_none() {
+            let name = format!("round {}/{rounds}: core", round + 1);
+            let figures = step(&name, || core::round(false))?;
+            record(&mut samples, Peer::Steam, &figures);
+        }
     }
     let machine = describe_machine(&godot.version, &load_before);
     let results = Results {
@@ -73,7 +91,9 @@ pub fn run(args: &[String]) -> Result<()> {
         date: utc_now(),
         machine,
     };
-    write(&results)?;
+    if only.is_none() {
+        write(&results)?;
+    }
     println!("\n{}", results.table());
     for row in results.rows().iter().filter(|r| r.met() == Some(false)) {
         println!(

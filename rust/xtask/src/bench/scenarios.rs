@@ -38,6 +38,13 @@ pub enum Layout {
 impl Layout {
     pub const ALL: [Layout; 2] = [Layout::Link, Layout::Crowd];
 
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Link => "link",
+            Layout::Crowd => "crowd",
+        }
+    }
+
     fn script_name(self) -> &'static str {
         match self {
             Layout::Link => "bench_link",
