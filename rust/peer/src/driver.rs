@@ -16,6 +16,11 @@ use crate::flags::send_flags;
 const RECEIVE_BATCH: usize = 256;
 /// How often a lobby member we cannot reach is dialled again.
 const REDIAL_INTERVAL: Duration = Duration::from_secs(1);
+/// How long a peer that left the lobby keeps its connection with us. The lobby's news travels
+/// apart from the peer's data (through Steam's servers, or local mode's lobby store), so it can
+/// come first; a peer that quit closes its connections itself well within this, after its
+/// last packets, and one that only left the lobby is dropped when it runs out.
+const LOBBY_LEAVE_GRACE: Duration = Duration::from_secs(2);
 
 /// One multiplayer peer: its session, its view of the transport and its listen socket.
 pub struct PeerDriver {
@@ -29,6 +34,8 @@ pub struct PeerDriver {
     members: Option<HashSet<SteamId>>,
     /// When each member was last dialled.
     dialled_at: HashMap<SteamId, Instant>,
+    /// Connected peers no longer in the lobby, and since when.
+    left_lobby: HashMap<SteamId, Instant>,
     /// The virtual port a client dials the other clients of its full mesh on: its own.
     mesh_port: i32,
     /// The time the last call that carried one said it was, for the dials the session asks for.
@@ -48,6 +55,7 @@ impl PeerDriver {
             no_delay: false,
             members: None,
             dialled_at: HashMap::new(),
+            left_lobby: HashMap::new(),
             mesh_port: 0,
             now: Instant::now(),
         }
@@ -137,23 +145,20 @@ impl PeerDriver {
         if self.members.as_ref() != Some(&current) {
             self.session.set_admitted(Some(current.clone()), now);
             self.sockets.admit_only(Some(members));
-            let departed: Vec<_> = self
-                .session
-                .peer_ids()
-                .filter(|&id| {
-                    self.session
-                        .peer(id)
-                        .is_some_and(|(_, steam_id)| !current.contains(&steam_id))
-                })
-                .collect();
-            for id in departed {
-                debug!("peer {id} left the lobby");
-                let _ = self.session.disconnect_peer(id, false);
+            self.left_lobby
+                .retain(|steam_id, _| !current.contains(steam_id));
+            for id in self.session.peer_ids() {
+                if let Some((_, steam_id)) = self.session.peer(id)
+                    && !current.contains(&steam_id)
+                {
+                    self.left_lobby.entry(steam_id).or_insert(now);
+                }
             }
             self.dialled_at
                 .retain(|steam_id, _| current.contains(steam_id));
             self.members = Some(current);
         }
+        self.drop_lobby_leavers(now);
         let me = self.sockets.identity();
         for &member in members {
             let recently = self
@@ -169,6 +174,22 @@ impl PeerDriver {
             }
         }
         self.carry_out();
+    }
+
+    /// Disconnects the peers that left the lobby and are still connected once their grace
+    /// has run out.
+    fn drop_lobby_leavers(&mut self, now: Instant) {
+        let session = &mut self.session;
+        self.left_lobby.retain(|&steam_id, &mut since| {
+            if now < since + LOBBY_LEAVE_GRACE {
+                return true;
+            }
+            if let Some(id) = session.peer_id_for_steam_id(steam_id) {
+                debug!("peer {id} left the lobby");
+                let _ = session.disconnect_peer(id, false);
+            }
+            false
+        });
     }
 
     /// Disconnects one peer; see [`Session::disconnect_peer`].
@@ -348,6 +369,7 @@ impl PeerDriver {
                 self.sockets.admit_only(None);
             }
             self.dialled_at.clear();
+            self.left_lobby.clear();
             if let Some(listen) = self.listen.take() {
                 self.sockets.close_listen(listen);
             }

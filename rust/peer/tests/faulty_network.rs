@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use smp_peer::{Config, ConnectionStatus, Event, PeerDriver, PeerId, SteamId, TransferMode};
+use smp_transport::emulated::endpoint::CONNECTED_TIMEOUT;
 use smp_transport::memory::MemoryNetwork;
 use smp_transport::{FaultConfig, Sockets};
 
@@ -65,8 +66,17 @@ impl World {
     }
 
     fn step(&mut self) {
+        self.step_without(None);
+    }
+
+    /// A step in which `frozen`, if any, does nothing: a hung process, or a link that drops
+    /// everything it carries.
+    fn step_without(&mut self, frozen: Option<usize>) {
         self.now += Duration::from_millis(5);
         for (index, peer) in self.peers.iter_mut().enumerate() {
+            if Some(index) == frozen {
+                continue;
+            }
             peer.poll(self.now);
             while let Some(event) = peer.poll_event() {
                 self.events[index].push(event);
@@ -490,6 +500,60 @@ fn clients_hear_the_host_vanish() {
     }
 }
 
+/// Steps with `frozen` silent until `done`, and returns how long that took.
+fn silent_until(world: &mut World, frozen: usize, done: impl Fn(&World) -> bool) -> Duration {
+    let start = world.now;
+    while !done(world) {
+        assert!(
+            world.now - start < Duration::from_secs(30),
+            "no one noticed the silence"
+        );
+        world.step_without(Some(frozen));
+    }
+    world.now - start
+}
+
+#[test]
+fn a_silent_client_is_dropped_by_everyone_after_the_connected_timeout() {
+    let mut world = World::star(2, harsh(), Config::default());
+    world.run_until(30, "the full mesh", |w| {
+        w.peers[1].session().peer_ids().count() == 2
+    });
+    let silent = world.id(2);
+    let took = silent_until(&mut world, 2, |w| {
+        [0, 1]
+            .iter()
+            .all(|&i| w.events[i].contains(&Event::PeerDisconnected(silent)))
+    });
+    assert!(
+        took >= CONNECTED_TIMEOUT,
+        "not before the timeout: {took:?}"
+    );
+    assert!(
+        took < CONNECTED_TIMEOUT + Duration::from_secs(2),
+        "soon after it: {took:?}"
+    );
+}
+
+#[test]
+fn a_silent_host_ends_its_clients_sessions_after_the_connected_timeout() {
+    let mut world = World::star(2, harsh(), Config::default());
+    let took = silent_until(&mut world, 0, |w| {
+        (1..=2).all(|i| w.peers[i].session().status() == ConnectionStatus::Disconnected)
+    });
+    assert!(
+        took >= CONNECTED_TIMEOUT,
+        "not before the timeout: {took:?}"
+    );
+    assert!(
+        took < CONNECTED_TIMEOUT + Duration::from_secs(2),
+        "soon after it: {took:?}"
+    );
+    for index in 1..=2 {
+        assert!(world.events[index].contains(&Event::PeerDisconnected(1)));
+    }
+}
+
 #[test]
 fn a_host_that_is_not_there_fails_the_client_quickly() {
     let mut world = World::new(1, harsh(), Config::default());
@@ -597,4 +661,124 @@ fn two_peers_share_one_user() {
         "freeing a peer closes its connections"
     );
     assert_eq!(client_b.session().status(), ConnectionStatus::Connected);
+}
+
+/// A bad wide-area link: 10% loss, 100 ms ± 30 ms, reordering and duplication.
+fn wide_area() -> FaultConfig {
+    FaultConfig {
+        loss_percent: 10.0,
+        lag: Duration::from_millis(100),
+        jitter: Duration::from_millis(30),
+        reorder_percent: 10.0,
+        duplicate_percent: 5.0,
+        seed: Some(23),
+    }
+}
+
+/// FNV-1a, folded over each payload in the order it is sent or received.
+fn checksum(sum: u64, payload: &[u8]) -> u64 {
+    payload.iter().fold(sum, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+#[test]
+fn a_hundred_thousand_reliable_messages_across_four_peers_arrive_once_and_in_order() {
+    const TOTAL: u32 = 100_000;
+    let mut world = World::star(3, wide_area(), Config::default());
+    world.run_until(30, "the full mesh", |w| {
+        (0..4).all(|i| w.peers[i].session().peer_ids().count() == 3)
+    });
+    let ids: Vec<PeerId> = (0..4).map(|i| world.id(i)).collect();
+    // Per sender and receiver: messages sent, and the checksum of what was sent, in order.
+    let mut sent = [[(0u32, 0xcbf2_9ce4_8422_2325u64); 4]; 4];
+    for n in 0..TOTAL {
+        let from = (n % 4) as usize;
+        let to = (from + 1 + (n / 4 % 3) as usize) % 4;
+        let (k, sum) = &mut sent[from][to];
+        let payload = numbered(*k, 8 + *k as usize % 200);
+        *sum = checksum(*sum, &payload);
+        world.peers[from]
+            .send(ids[to], (*k % 4) as i32, TransferMode::Reliable, &payload)
+            .unwrap();
+        *k += 1;
+        if n % 200 == 0 {
+            world.step();
+        }
+    }
+    world.run_until(120, "every message", |w| {
+        w.received.iter().map(Vec::len).sum::<usize>() == TOTAL as usize
+    });
+    // Anything delivered twice would arrive now.
+    world.settle(2);
+    for (to, received) in world.received.iter().enumerate() {
+        for (from, &(count, sum)) in sent.iter().map(|row| &row[to]).enumerate() {
+            let mut on_channel = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+            let mut got_sum = 0xcbf2_9ce4_8422_2325u64;
+            for packet in received.iter().filter(|p| p.from == ids[from]) {
+                on_channel[usize::from(packet.channel)].push(number(&packet.payload));
+            }
+            // The channels interleave on arrival; the sender's order is the number order.
+            let mut all: Vec<&Received> = received.iter().filter(|p| p.from == ids[from]).collect();
+            all.sort_by_key(|p| number(&p.payload));
+            for packet in &all {
+                got_sum = checksum(got_sum, &packet.payload);
+            }
+            for (channel, numbers) in on_channel.iter().enumerate() {
+                let expected: Vec<u32> = (0..count).filter(|k| k % 4 == channel as u32).collect();
+                assert_eq!(
+                    numbers, &expected,
+                    "{from} to {to}, channel {channel}: once each, in order"
+                );
+            }
+            assert_eq!(got_sum, sum, "{from} to {to}: the bytes sent arrived");
+        }
+    }
+    assert_eq!(
+        world.received.iter().map(Vec::len).sum::<usize>(),
+        TOTAL as usize
+    );
+}
+
+#[test]
+fn a_lobby_leavers_last_packets_arrive_though_the_lobby_says_it_left_first() {
+    let mut world = World::star(2, harsh(), Config::default());
+    let lobby = vec![steam(0), steam(1), steam(2)];
+    let follow = |world: &mut World, lobby: &[SteamId]| {
+        for index in 0..=1 {
+            let now = world.now;
+            world.peers[index].follow_members(lobby, 0, now);
+        }
+        world.step();
+    };
+    let start = world.now;
+    while (1..=2).any(|i| world.peers[i].session().peer_ids().count() < 2) {
+        assert!(
+            world.now - start < Duration::from_secs(20),
+            "the lobby never meshed"
+        );
+        follow(&mut world, &lobby);
+    }
+    let leaver = world.id(2);
+    world.taken(1);
+    // Its last words leave; the lobby's news of its leaving reaches the others first.
+    let to = world.id(1);
+    world.peers[2]
+        .send(to, 0, TransferMode::Reliable, b"goodbye")
+        .unwrap();
+    let without: Vec<SteamId> = lobby[..2].to_vec();
+    let start = world.now;
+    while !world.events[1].contains(&Event::PeerDisconnected(leaver)) {
+        assert!(
+            world.now - start < Duration::from_secs(10),
+            "the leaver was never dropped"
+        );
+        follow(&mut world, &without);
+    }
+    let got = world.taken(1);
+    assert!(
+        got.iter()
+            .any(|p| p.from == leaver && p.payload == b"goodbye"),
+        "the leaver's last packet arrived"
+    );
 }

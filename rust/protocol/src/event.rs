@@ -173,4 +173,6 @@ pub struct DropCounts {
     pub duplicate: u64,
     /// Messages on a connection the session no longer knows.
     pub unknown_connection: u64,
+    /// Connection requests refused because [`crate::Config::max_pending`] were already waiting.
+    pub refused_flood: u64,
 }

@@ -27,10 +27,12 @@ pub enum CloseReason {
     NotInLobby = 1009,
     /// A client's session ended because its host left; its other connections close with this.
     HostLeft = 1010,
+    /// Too many connections were already waiting for their handshake: a flood is refused.
+    Busy = 1011,
 }
 
 impl CloseReason {
-    const ALL: [CloseReason; 11] = [
+    const ALL: [CloseReason; 12] = [
         CloseReason::Closed,
         CloseReason::Kicked,
         CloseReason::Refused,
@@ -42,6 +44,7 @@ impl CloseReason {
         CloseReason::Overflow,
         CloseReason::NotInLobby,
         CloseReason::HostLeft,
+        CloseReason::Busy,
     ];
 
     /// The end-reason code sent to the remote.
@@ -68,6 +71,7 @@ impl CloseReason {
             CloseReason::Overflow => "too much data arrived before the handshake",
             CloseReason::NotInLobby => "the remote is not a member of the lobby",
             CloseReason::HostLeft => "the session's host left",
+            CloseReason::Busy => "the remote had too many connection attempts waiting",
         }
     }
 }

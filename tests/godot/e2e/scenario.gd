@@ -41,6 +41,9 @@ func wait_until(condition: Callable, seconds: float, what: String) -> bool:
 ## legacy P2P API, which runs on the Steam singleton's sessions.
 func new_peer() -> SteamMultiplayerPeer:
 	var made := SteamMultiplayerPeer.new()
+	# For reading a failed run: E2E_DEBUG_PEER=1 logs every peer's connections and drops.
+	if OS.get_environment("E2E_DEBUG_PEER") == "1":
+		made.debug_level = SteamMultiplayerPeer.DEBUG_LEVEL_PEER
 	if args.get("transport") == "legacy_p2p":
 		if not Steam.isSteamRunning():
 			Steam.steamInitEx()

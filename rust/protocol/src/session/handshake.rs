@@ -55,8 +55,18 @@ impl<B: AsRef<[u8]>> Session<B> {
             self.reject(conn, reason);
             return;
         }
+        let waiting = self.awaiting.iter().any(|(c, _, _)| *c == conn);
+        if !waiting && self.pending_connections() >= self.config.max_pending {
+            self.drops.refused_flood += 1;
+            debug!(
+                "refused a connection from {remote}: {} connections already wait for their handshake",
+                self.config.max_pending
+            );
+            self.reject(conn, CloseReason::Busy);
+            return;
+        }
         if !self.is_admitted(remote) {
-            if !self.awaiting.iter().any(|(c, _, _)| *c == conn) {
+            if !waiting {
                 debug!("{remote} asks to connect but is not in the lobby (yet); waiting");
                 self.awaiting
                     .push((conn, remote, now + self.config.admission_grace));
@@ -81,6 +91,15 @@ impl<B: AsRef<[u8]>> Session<B> {
         self.remotes
             .insert(conn, Remote::new(remote, false, channels, now));
         self.actions.push_back(Action::Accept(conn));
+    }
+
+    /// Connections not established yet: waiting for admission, or in their handshake.
+    fn pending_connections(&self) -> usize {
+        let handshaking = self
+            .remotes
+            .values()
+            .filter(|r| r.phase != Phase::Established);
+        self.awaiting.len() + handshaking.count()
     }
 
     /// The driver dialled `remote` (for `create_client` or `add_peer`) and got `conn`.

@@ -41,6 +41,9 @@ pub struct Config {
     /// How long a connection request from a user not (yet) admitted waits for it to be; also
     /// how long a client the host says has left may keep its connection with us.
     pub admission_grace: Duration,
+    /// The most connections that may wait for their handshake (or their admission) at once;
+    /// more are refused, so that a flood of attempts cannot grow memory without bound.
+    pub max_pending: usize,
     /// In a full mesh, a client connects by itself to every other client its host introduces
     /// (the default); without it, the game connects them with `add_peer`.
     pub auto_mesh: bool,
@@ -56,6 +59,7 @@ impl Default for Config {
             max_message_size: 512 * 1024,
             max_early_bytes: 8 * 1024 * 1024,
             admission_grace: Duration::from_secs(5),
+            max_pending: 64,
             auto_mesh: true,
         }
     }

@@ -804,4 +804,5 @@ fn a_lobby_peer_admits_members_and_waits_a_little_for_new_ones() {
     assert_eq!(net.sessions[3].status(), ConnectionStatus::Connected);
 }
 
+mod flood;
 mod mesh;

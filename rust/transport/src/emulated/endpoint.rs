@@ -23,6 +23,11 @@ pub const MAX_MESSAGE_SIZE: usize = 512 * 1024;
 /// How long a connection may stay connecting (Steam's `TimeoutInitial` default).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a connected connection may hear nothing before it ends (Steam's
+/// `TimeoutConnected` default). Both ends probe once a second, so only a dead or frozen
+/// remote, or a link that drops everything, stays silent that long.
+pub const CONNECTED_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Lanes a connection may have.
 pub const MAX_LANES: u16 = 255;
 
@@ -409,7 +414,7 @@ impl<W: Wire> Endpoint<W> {
         }
         self.arrived = arrived;
         self.released = released;
-        self.expire_connecting(now);
+        self.expire(now);
         self.probe(now);
     }
 
@@ -471,6 +476,7 @@ impl<W: Wire> Endpoint<W> {
                 if conn.state != ConnectionState::Connected {
                     return;
                 }
+                conn.deadline = Some(now + CONNECTED_TIMEOUT);
                 conn.traffic.received(data.len());
                 if lane == PROBE_LANE {
                     if let (Some(answer), Some(link)) =
@@ -565,25 +571,34 @@ impl<W: Wire> Endpoint<W> {
         self.set_state(id, ConnectionState::Connecting, 0, "");
     }
 
-    fn expire_connecting(&mut self, now: Instant) {
+    /// Ends connections that took too long to connect, or have heard nothing for too long.
+    fn expire(&mut self, now: Instant) {
         let mut expired = Vec::new();
         for (&id, conn) in &mut self.conns {
-            if conn.state != ConnectionState::Connecting {
-                continue;
-            }
+            let timeout = match conn.state {
+                ConnectionState::Connecting => CONNECT_TIMEOUT,
+                ConnectionState::Connected => CONNECTED_TIMEOUT,
+                _ => continue,
+            };
             match conn.deadline {
-                None => conn.deadline = Some(now + CONNECT_TIMEOUT),
-                Some(deadline) if now >= deadline => expired.push(id),
+                None => conn.deadline = Some(now + timeout),
+                Some(deadline) if now >= deadline => expired.push((id, conn.state)),
                 Some(_) => {}
             }
         }
-        for id in expired {
+        for (id, state) in expired {
+            let (close, debug) = if state == ConnectionState::Connecting {
+                let debug = format!("no answer within {} s", CONNECT_TIMEOUT.as_secs());
+                ("timed out connecting", debug)
+            } else {
+                let debug = format!("nothing heard for {} s", CONNECTED_TIMEOUT.as_secs());
+                ("timed out: nothing heard", debug)
+            };
             if let Some(link) = self.conns[&id].link {
                 self.unlink(link, id);
                 self.wire
-                    .send_close(link, end_reason::MISC_TIMEOUT, "timed out connecting", true);
+                    .send_close(link, end_reason::MISC_TIMEOUT, close, true);
             }
-            let debug = format!("no answer within {} s", CONNECT_TIMEOUT.as_secs());
             self.set_state(
                 id,
                 ConnectionState::ProblemDetectedLocally,
@@ -607,6 +622,10 @@ impl<W: Wire> Endpoint<W> {
         };
         let old_state = conn.state;
         conn.state = state;
+        if state != old_state {
+            // Each state that can time out starts its own clock (see `expire`).
+            conn.deadline = None;
+        }
         if state.has_ended() {
             conn.end_reason = reason;
             conn.end_debug = debug.to_owned();
