@@ -1,14 +1,16 @@
 extends "res://e2e/bench_common.gd"
 ## A host and eight clients ("c1" to "c8"):
-## - connecting: the clients start their peers together, `--go-delay-ms` after the wall-clock
-##   time `--marker-ms` at which the runner started them all, late enough for every process to
-##   be up; each measures how long until it has `peer_connected` for every other instance;
+## - connecting: the clients start their peers together, at a wall-clock time they agree on once
+##   all are up (`agree_on_start`); each measures how long until it has `peer_connected` for
+##   every other instance;
 ## - broadcast: the host calls a reliable RPC with a 64-byte argument on every client, many
 ##   times; each client reports how many it got, and the host counts deliveries per second
 ##   from its first call to the last report.
 
 const CLIENTS := 8
 const PAYLOAD := 64
+## How long after the last client is up they all start, so that each has seen the others.
+const GO_MARGIN_MS := 500.0
 ## Broadcast calls between two looks at the clock.
 const CALL_BATCH := 16
 
@@ -76,8 +78,8 @@ func run_host() -> void:
 
 
 func run_client() -> void:
-	var go_at := String(args.get("marker-ms", "0")).to_float() + arg_int("go-delay-ms")
-	if not check(wall_ms() < go_at, "started before the agreed time (%.0f ms late)" % (wall_ms() - go_at)):
+	var go_at := await agree_on_start()
+	if go_at < 0.0:
 		return
 	while wall_ms() < go_at:
 		await get_tree().process_frame
@@ -92,6 +94,34 @@ func run_client() -> void:
 		return
 	check(broadcast_received == broadcast_expected, "every broadcast call arrived (%d of %d)" % [broadcast_received, broadcast_expected])
 	await wait_until(func(): return host_gone, 20.0, "the host to finish and leave")
+	DirAccess.remove_absolute("%s/%s" % [start_folder(), args.role])
+	# Fails while another client's file is there; the last one out removes the folder.
+	DirAccess.remove_absolute(start_folder())
+
+
+## The wall-clock time (ms) at which every client starts its peer, agreed through files: each
+## client, once up, writes the time in a folder of its own run; once all have, each takes the
+## latest plus a margin, the same for all. Godot's start-up on a loaded machine takes seconds
+## and varies, so no fixed delay would do. -1 if they never all came.
+func agree_on_start() -> float:
+	DirAccess.make_dir_recursive_absolute(start_folder())
+	var folder := start_folder()
+	var mine := FileAccess.open("%s/%s" % [folder, args.role], FileAccess.WRITE)
+	mine.store_string(str(wall_ms()))
+	mine.close()
+	var everyone := func(): return DirAccess.get_files_at(folder).size() == CLIENTS
+	if not await wait_until(everyone, 60.0, "every client to start"):
+		return -1.0
+	var latest := 0.0
+	for file in DirAccess.get_files_at(folder):
+		latest = maxf(latest, FileAccess.get_file_as_string("%s/%s" % [folder, file]).to_float())
+	return latest + GO_MARGIN_MS
+
+
+## This run's folder: `--marker-ms`, the time the runner started the clients, tells runs apart.
+func start_folder() -> String:
+	var temp := OS.get_environment("TMPDIR") if OS.has_environment("TMPDIR") else "/tmp"
+	return "%s/bench-crowd-%s-%s" % [temp.trim_suffix("/"), OS.get_environment("STEAM_LOCAL_PORT_BASE"), args.get("marker-ms")]
 
 
 @rpc("any_peer", "call_remote", "reliable")

@@ -55,10 +55,6 @@ impl Layout {
 
 const CLIENT_NAMES: [&str; 8] = ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"];
 
-/// How long after the runner starts the crowd's clients they all start their peers: time
-/// for eight Godot processes to start on a loaded two-core machine.
-const CROWD_GO_DELAY_MS: u32 = 4000;
-
 /// One run of `layout` over `peer`. Port bases 25000 to 25900: 25000 + 100 × (layout, peer,
 /// quick) as bits; an ENet host's UDP port is its base + 1.
 pub fn scenario(project: &Path, layout: Layout, peer: Peer, quick: bool) -> Scenario {
@@ -86,8 +82,8 @@ pub fn scenario(project: &Path, layout: Layout, peer: Peer, quick: bool) -> Scen
         format!("--quick={quick}"),
     ];
     if layout == Layout::Crowd {
+        // Tells this run's start-up folder from another's (bench_crowd.gd's agree_on_start).
         common.push("--marker-ms={marker_ms}".to_owned());
-        common.push(format!("--go-delay-ms={CROWD_GO_DELAY_MS}"));
     }
     let process = |name: &'static str, user: u32, start_after| Process {
         name,
