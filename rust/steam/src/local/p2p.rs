@@ -25,6 +25,10 @@ const FLAG_MORE: u8 = 1;
 /// How often a still-unaccepted session is requested again while packets keep coming.
 const REQUEST_AGAIN: Duration = Duration::from_secs(5);
 const HEADER: usize = 5;
+/// The most a session may hold of packets being reassembled, and of packets waiting for the
+/// game to accept it: what one whole reliable packet takes. A remote cannot grow either past
+/// it, with pieces that never end or packets nobody accepts.
+const MAX_BUFFERED: usize = P2P_MAX_RELIABLE + HEADER;
 
 #[derive(Default)]
 struct Session {
@@ -251,14 +255,27 @@ impl LegacyP2P {
                 state if state.has_ended() => {
                     self.sockets.close(change.conn, 0, "", false);
                     if self.by_conn.remove(&change.conn).is_some() {
-                        let failed = self
-                            .sessions
-                            .get(&remote)
-                            .is_some_and(|s| s.conn == Some(change.conn) && !s.connected);
-                        if let Some(session) = self.sessions.get(&remote)
+                        // Both users may have dialled: the session lives while either of its
+                        // connections does, so what is still in flight on the other arrives.
+                        let other = self
+                            .by_conn
+                            .iter()
+                            .find(|&(_, &user)| user == remote)
+                            .map(|(&conn, _)| conn);
+                        let failed = other.is_none()
+                            && self
+                                .sessions
+                                .get(&remote)
+                                .is_some_and(|s| s.conn == Some(change.conn) && !s.connected);
+                        if let Some(session) = self.sessions.get_mut(&remote)
                             && session.conn == Some(change.conn)
                         {
-                            self.sessions.remove(&remote);
+                            match other {
+                                Some(conn) => session.conn = Some(conn),
+                                None => {
+                                    self.sessions.remove(&remote);
+                                }
+                            }
                         }
                         if failed {
                             debug!("P2P session with {remote} failed: {}", change.end_debug);
@@ -314,6 +331,14 @@ impl LegacyP2P {
             session.connected = true;
         }
         let complete = if message.reliable {
+            let partial: usize = session.partial.values().map(Vec::len).sum();
+            if partial + payload.len() > MAX_BUFFERED {
+                debug!(
+                    "dropped a P2P packet from {remote} that grew past {P2P_MAX_RELIABLE} bytes"
+                );
+                session.partial.clear();
+                return;
+            }
             let buffer = session.partial.entry(channel).or_default();
             buffer.extend_from_slice(payload);
             if more {
@@ -329,6 +354,13 @@ impl LegacyP2P {
                 .entry(channel)
                 .or_default()
                 .push_back((remote, complete));
+            return;
+        }
+        let held: usize = session.held.iter().map(|(_, data)| data.len()).sum();
+        if held + complete.len() > MAX_BUFFERED {
+            debug!(
+                "dropped a P2P packet from {remote}: too much waits for the session to be accepted"
+            );
             return;
         }
         session.held.push((channel, complete));
@@ -426,7 +458,106 @@ fn parse(message: &[u8]) -> Option<(i32, bool, &[u8])> {
 
 #[cfg(test)]
 mod tests {
+    use smp_transport::FaultConfig;
+    use smp_transport::memory::MemoryNetwork;
+
     use super::*;
+
+    #[test]
+    fn a_session_both_users_dialled_outlives_the_first_of_its_connections_to_end() {
+        let (a, b) = (SteamId::individual(1), SteamId::individual(2));
+        let mut net = MemoryNetwork::new();
+        let faults = FaultConfig {
+            lag: Duration::from_millis(10),
+            jitter: Duration::from_millis(30),
+            seed: Some(3),
+            ..FaultConfig::default()
+        };
+        net.add_user(a, faults);
+        net.add_user(b, faults);
+        let mut p2p_a = LegacyP2P::new(Box::new(net.sockets(a)));
+        let mut p2p_b = LegacyP2P::new(Box::new(net.sockets(b)));
+        let mut now = Instant::now();
+        let pump = |p2p_a: &mut LegacyP2P, p2p_b: &mut LegacyP2P, now: &mut Instant| {
+            for _ in 0..40 {
+                *now += Duration::from_millis(5);
+                p2p_a.pump(*now);
+                p2p_b.pump(*now);
+            }
+        };
+        // Both send first, so each dials: two connections carry one session.
+        p2p_a.send(b, b"hi", P2PSend::Reliable, 0).unwrap();
+        p2p_b.send(a, b"hi", P2PSend::Reliable, 0).unwrap();
+        pump(&mut p2p_a, &mut p2p_b, &mut now);
+        assert!(p2p_a.read(100, 0).is_some() && p2p_b.read(100, 0).is_some());
+        // A's last words, then A is gone: B hears each connection end on its own clock.
+        for n in 0..20u8 {
+            p2p_a.send(b, &[n], P2PSend::Reliable, 0).unwrap();
+        }
+        p2p_a.pump(now);
+        net.remove_user(a);
+        for _ in 0..40 {
+            now += Duration::from_millis(5);
+            p2p_b.pump(now);
+        }
+        let mut got = Vec::new();
+        while let Some((data, from)) = p2p_b.read(100, 0) {
+            assert_eq!(from, a);
+            got.extend(data);
+        }
+        assert_eq!(
+            got,
+            (0..20).collect::<Vec<u8>>(),
+            "every last packet arrived, in order"
+        );
+        assert_eq!(p2p_b.state(a), None, "then the session ended");
+    }
+
+    #[test]
+    fn pieces_that_never_end_and_packets_nobody_accepts_stay_bounded() {
+        let (a, b) = (SteamId::individual(1), SteamId::individual(2));
+        let mut net = MemoryNetwork::new();
+        net.add_user(a, FaultConfig::default());
+        net.add_user(b, FaultConfig::default());
+        let mut p2p = LegacyP2P::new(Box::new(net.sockets(b)));
+        // A raw connection, to send what no honest sender sends.
+        let mut raw = net.sockets(a);
+        let conn = raw.connect(b, LEGACY_P2P_VIRTUAL_PORT).unwrap();
+        let mut now = Instant::now();
+        for _ in 0..10 {
+            now += Duration::from_millis(5);
+            p2p.pump(now);
+            raw.pump(now);
+        }
+        let mut piece = 7i32.to_le_bytes().to_vec();
+        piece.push(FLAG_MORE);
+        piece.resize(HEADER + FRAGMENT, 0xAB);
+        for _ in 0..16 {
+            raw.send(conn, 0, SendFlags::RELIABLE, [&piece, &[]])
+                .unwrap();
+            now += Duration::from_millis(5);
+            raw.pump(now);
+            p2p.pump(now);
+            let partial: usize = p2p.sessions[&a].partial.values().map(Vec::len).sum();
+            assert!(partial <= MAX_BUFFERED, "{partial} bytes of pieces held");
+        }
+        // Whole packets the game never accepts: at most one packet's worth waits.
+        for _ in 0..16 {
+            let mut packet = 3i32.to_le_bytes().to_vec();
+            packet.push(0);
+            packet.resize(HEADER + FRAGMENT, 0xCD);
+            raw.send(conn, 0, SendFlags::RELIABLE, [&packet, &[]])
+                .unwrap();
+            now += Duration::from_millis(5);
+            raw.pump(now);
+            p2p.pump(now);
+        }
+        let held: usize = p2p.sessions[&a].held.iter().map(|(_, d)| d.len()).sum();
+        assert!(
+            held > 0 && held <= MAX_BUFFERED,
+            "{held} bytes wait for acceptance"
+        );
+    }
 
     #[test]
     fn big_reliable_packets_are_cut_and_unreliable_ones_are_not() {
