@@ -67,7 +67,7 @@ func run_host() -> void:
 		delivered += reported[id]
 	check(delivered == calls * CLIENTS, "every client got every call (%d of %d)" % [delivered, calls * CLIENTS])
 	figure("broadcast_delivered_per_s", delivered / seconds)
-	# What every process spent on it: a figure the machine's other load barely moves.
+	# What every process spent on it: the machine's other load moves it less than the rate.
 	var cpu := host_cpu
 	for id in client_cpu:
 		cpu += client_cpu[id]

@@ -149,8 +149,9 @@ impl Results {
     /// The README's results section: the table, the chart and where the details are.
     pub fn readme_section(&self) -> String {
         format!(
-            "Measured by `cargo xtask bench` on {} ({}), median of {} rounds ± spread; \
-             details, notes and the machine in [bench/results/latest.md](bench/results/latest.md).\n\n{}\n{}\n\
+            "Measured by `cargo xtask bench` on {} ({}),\nmedian of {} rounds ± spread; \
+             the machine's load, and what profiling found:\n\
+             [bench/results/latest.md](bench/results/latest.md).\n\n{}\n{}\n\
              ![Ours against ENet, times better](bench/results/latest.png)\n",
             self.date,
             self.machine.first().map_or("this machine", String::as_str),
