@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 /// the figure.
 pub const NOISY_SPREAD_PCT: f64 = 25.0;
 
+/// Ours within this fraction of a target against ENet meets it: below what the figures resolve
+/// (both peers' round trip is one frame, and differs by microseconds of timer jitter).
+pub const EQUAL_WITHIN: f64 = 0.01;
+
 /// Which way a figure is good.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Better {
@@ -291,8 +295,8 @@ pub fn meets(metric: &Metric, ours: Option<Summary>, enet: Option<Summary>) -> O
         Target::TimesEnet(times) => {
             let enet = enet?.median;
             Some(match metric.better {
-                Higher => ours >= times * enet,
-                Lower => ours <= times * enet,
+                Higher => ours >= times * enet * (1.0 - EQUAL_WITHIN),
+                Lower => ours <= times * enet * (1.0 + EQUAL_WITHIN),
             })
         }
     }
@@ -342,6 +346,7 @@ mod tests {
         assert_eq!(meets(rate, at(150.0), at(100.0)), Some(false));
         let rtt = by_key("rtt_p50_ms");
         assert_eq!(meets(rtt, at(8.0), at(8.0)), Some(true));
+        assert_eq!(meets(rtt, at(8.328), at(8.327)), Some(true));
         assert_eq!(meets(rtt, at(9.0), at(8.0)), Some(false));
         assert_eq!(meets(by_key("unreliable_lost_pct"), at(1.0), at(1.0)), None);
         let core = by_key("core_reliable_ns");

@@ -114,8 +114,11 @@ impl Results {
         let mut out = format!(
             "# Benchmark: SteamMultiplayerPeer against ENetMultiplayerPeer\n\n\
              `cargo xtask bench`, {} (UTC). Each figure is the median of {} rounds, with the \
-             spread (max − min) / median over the rounds after ±.\n\n",
-            self.date, self.rounds
+             spread (max − min) / median over the rounds after ±. Ours within {:.0}% of a \
+             target against ENet meets it (finer than the figures resolve).\n\n",
+            self.date,
+            self.rounds,
+            super::figures::EQUAL_WITHIN * 100.0
         );
         out.push_str(&self.table());
         out.push('\n');
