@@ -36,7 +36,7 @@ var phase_done := false
 
 
 func pings() -> int:
-	return 20 if is_quick() else 300
+	return 20 if is_quick() else 1000
 
 
 func warmup_pings() -> int:
