@@ -8,7 +8,7 @@ use std::time::Instant;
 use parking_lot::Mutex;
 use smp_contract::responder::ECHO_PORT;
 use smp_contract::{Harness, Responder, SteamId, contract, next_change, next_end};
-use smp_steam::local::p2p::{LegacyP2P, SharedLegacyP2P};
+use smp_steam::local::sessions::{SessionApi, Sessions, SharedSessions};
 use smp_steam::p2p_transport::{self, P2PEndpoint};
 use smp_transport::emulated::EmulatedSockets;
 use smp_transport::memory::MemoryNetwork;
@@ -20,10 +20,10 @@ const RESPONDER: u32 = 2;
 /// Both users' legacy P2P sessions over an in-process network, on simulated time.
 struct Legacy {
     _net: MemoryNetwork,
-    local: P2PEndpoint<SharedLegacyP2P>,
+    local: P2PEndpoint<SharedSessions>,
     responder: Responder,
     /// The responder's transport, for tests that dial from its user.
-    responder_endpoint: P2PEndpoint<SharedLegacyP2P>,
+    responder_endpoint: P2PEndpoint<SharedSessions>,
     now: Instant,
 }
 
@@ -33,8 +33,10 @@ impl Legacy {
         let mut transport = |user| {
             let id = SteamId::individual(user);
             net.add_user(id, FaultConfig::default());
-            let p2p: SharedLegacyP2P =
-                Arc::new(Mutex::new(LegacyP2P::new(Box::new(net.sockets(id)))));
+            let p2p: SharedSessions = Arc::new(Mutex::new(Sessions::new(
+                SessionApi::LegacyP2P,
+                Box::new(net.sockets(id)),
+            )));
             p2p_transport::endpoint(p2p)
         };
         let local = transport(ME);

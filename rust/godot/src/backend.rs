@@ -6,12 +6,12 @@ use std::sync::OnceLock;
 use smp_steam::local::LocalSteam;
 use smp_steam::local::store::Store;
 use smp_steam::real::RealSteam;
-use smp_steam::{InitStatus, LobbyId, SteamApi, SteamId};
+use smp_steam::{InitStatus, LobbyId, LobbyType, SteamApi, SteamEvent, SteamId};
 use smp_transport::Sockets;
 use smp_transport::local::{self, LocalIdentity};
 
 use crate::settings;
-use crate::steam::singleton;
+use crate::steam::{TapId, singleton};
 
 /// The local-mode identity of this process, read once: `None` outside local mode.
 pub fn local_identity() -> Result<Option<&'static LocalIdentity>, String> {
@@ -114,4 +114,33 @@ pub fn lobby_view(lobby: LobbyId) -> Option<LobbyView> {
             members,
         })
     })
+}
+
+/// Opens a reader of Steam's callbacks, and asks Steam to create a lobby (`Some(kind)`, for up
+/// to `max_members`) or to join `lobby`; `None` before Steam is initialized.
+pub fn start_lobby(kind: Option<LobbyType>, max_members: u32, lobby: LobbyId) -> Option<TapId> {
+    let mut steam = singleton::ours()?;
+    let mut steam = steam.bind_mut();
+    let api = steam.api_mut()?;
+    match kind {
+        Some(kind) => api.create_lobby(kind, max_members),
+        None => api.join_lobby(lobby),
+    }
+    Some(steam.open_tap())
+}
+
+/// Moves Steam along and takes what reader `tap` has not read.
+pub fn read_tap(tap: TapId) -> Vec<SteamEvent> {
+    singleton::ours().map_or_else(Vec::new, |mut steam| steam.bind_mut().read_tap(tap))
+}
+
+/// Closes reader `tap`, and leaves `lobby` when given.
+pub fn end_lobby(tap: TapId, lobby: Option<LobbyId>) {
+    if let Some(mut steam) = singleton::ours() {
+        let mut steam = steam.bind_mut();
+        steam.close_tap(tap);
+        if let (Some(lobby), Some(api)) = (lobby, steam.api_mut()) {
+            api.leave_lobby(lobby);
+        }
+    }
 }

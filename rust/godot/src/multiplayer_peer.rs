@@ -1,4 +1,5 @@
-//! `SteamMultiplayerPeer`: Godot's `MultiplayerPeer` over Steam P2P, with GodotSteam's API.
+//! `SteamMultiplayerPeer`: Godot's `MultiplayerPeer` over Steam P2P, with GodotSteam's API
+//! (and, in the child modules, what the earlier peers of that name offered).
 
 use std::time::Instant;
 
@@ -9,15 +10,19 @@ use godot::classes::{IMultiplayerPeerExtension, MultiplayerPeerExtension};
 use godot::global::{Error, godot_error, godot_warn};
 use godot::meta::conv::RawPtr;
 use godot::prelude::*;
+use godot::register::property::PhantomVar;
 use smp_peer::{
-    Config, ConnectionStatus, Event, Packet, PeerDriver, PeerError, SteamId, TransferMode,
+    Config, ConnectionStatus, Event, HOST_PEER_ID, Packet, PeerDriver, PeerError, SteamId,
+    TransferMode,
 };
 use smp_protocol::header::MAX_HEADER_LEN;
 use smp_protocol::rng::Rng;
+use smp_steam::lobby_start::{LobbyStart, LobbyState};
 
 use crate::errors::godot_error;
 use crate::log_bridge::{self, FlushOnDrop};
 use crate::packet_peer::SteamPacketPeer;
+use crate::steam::TapId;
 use crate::{backend, monitors, settings};
 
 /// A [MultiplayerPeer] whose connections are Steam peer-to-peer connections.
@@ -47,6 +52,12 @@ use crate::{backend, monitors, settings};
 /// variable [code]STEAM_LOCAL_USER=1[/code], [code]2[/code], ...: instances on this machine find
 /// each other over loopback, with Steam's connection semantics. [constant TRANSPORT_SOCKETS] then
 /// needs no [method Steam.steamInitEx].
+///
+/// [b]Code for the earlier peers of this name[/b] runs too: GodotSteam's lobby-based peer
+/// ([method create_lobby], [method connect_lobby], its `LOBBY_*` and `CHAT_CHANGE_*` constants and
+/// lobby signals) and expressobits' ([method set_config], [member options],
+/// [method get_steam64_from_peer_id], [signal network_connection_status_changed]). Where they
+/// differ from GodotSteam's current peer, the current one's behaviour applies.
 ///
 /// [b]Unlike GodotSteam's peer:[/b] unreliable ordered packets are not sent reliably, client ids
 /// never collide, every channel is usable, refused connections fail at once, and the peer can be
@@ -121,11 +132,33 @@ pub struct SteamMultiplayerPeer {
     /// it pushes an error and changes nothing.
     #[var(set)]
     transport: i64,
+    /// GodotSteam's earlier name for [member server_relay]: the same property.
+    #[var(get = get_as_relay, set = set_as_relay)]
+    as_relay: PhantomVar<bool>,
+    /// expressobits' networking options, [code]{NETWORKING_CONFIG_*: value}[/code], as
+    /// [method set_config], [method clear_config] and [method clear_all_configs] change them.
+    #[var(get = get_options, set = set_options)]
+    options: PhantomVar<VarDictionary>,
+    /// expressobits' handle of the peer's listen socket; 0 while it has none. Read only.
+    #[var(get = get_listen_socket, set = set_listen_socket)]
+    listen_socket: PhantomVar<i64>,
+    /// What [member options] holds.
+    networking_options: VarDictionary,
     /// The lobby this peer follows, when started from one.
     lobby: Option<SteamId>,
+    /// Where a peer started with `create_lobby`/`connect_lobby` stands.
+    lobby_start: LobbyStart,
+    /// Its copy of Steam's callbacks.
+    tap: Option<TapId>,
     /// This object, once its peers have monitors in the debugger (see `monitors`).
     monitored_as: Option<InstanceId>,
 }
+
+// After the class: they use the macros its derive defines.
+mod express;
+mod legacy_lobby;
+mod networking_config;
+mod properties;
 
 #[godot_api]
 impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
@@ -143,7 +176,13 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             server_relay: false,
             auto_mesh: true,
             transport: Self::TRANSPORT_SOCKETS,
+            as_relay: PhantomVar::default(),
+            options: PhantomVar::default(),
+            listen_socket: PhantomVar::default(),
+            networking_options: VarDictionary::new(),
             lobby: None,
+            lobby_start: LobbyStart::default(),
+            tap: None,
             monitored_as: None,
         }
     }
@@ -255,11 +294,13 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
     fn poll(&mut self) {
         let _flush = FlushOnDrop;
         self.current = None;
+        self.poll_lobby_start();
         let Some(driver) = self.driver.as_mut() else {
             return;
         };
         let now = Instant::now();
         driver.poll(now);
+        self.emit_status_changes();
         self.follow_lobby(now);
         // One event at a time: handlers re-enter this peer, and see its state as it is.
         while let Some(event) = self.driver.as_mut().and_then(PeerDriver::poll_event) {
@@ -289,6 +330,9 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
         if let Some(driver) = self.driver.as_mut() {
             driver.close();
         }
+        // As GodotSteam's earlier peer did, a peer from create_lobby/connect_lobby leaves it.
+        let lobby = self.lobby_start.lobby();
+        self.end_lobby_start(lobby);
     }
 
     fn disconnect_peer(&mut self, peer: i32, force: bool) {
@@ -303,6 +347,10 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
     }
 
     fn get_unique_id(&self) -> i32 {
+        if self.lobby_start.state() == LobbyState::HostPending {
+            // The earlier peer was peer 1 from create_lobby on.
+            return HOST_PEER_ID;
+        }
         self.driver.as_ref().map_or(0, |d| d.session().unique_id())
     }
 
@@ -335,6 +383,9 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
     }
 
     fn get_connection_status(&self) -> GodotStatus {
+        if self.lobby_start.is_pending() {
+            return GodotStatus::CONNECTING;
+        }
         match self.driver.as_ref().map(|d| d.session().status()) {
             Some(ConnectionStatus::Connected) => GodotStatus::CONNECTED,
             Some(ConnectionStatus::Connecting) => GodotStatus::CONNECTING,
@@ -343,7 +394,7 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
     }
 }
 
-#[godot_api]
+#[godot_api(secondary)]
 impl SteamMultiplayerPeer {
     /// [member transport]: Steam's networking sockets ([code]ISteamNetworkingSockets[/code]):
     /// a listen socket per peer, one Steam lane per channel. On Steam it needs
@@ -533,82 +584,6 @@ impl SteamMultiplayerPeer {
             .and_then(|d| d.session().steam_id_for_peer_id(peer_id))
             .map_or(0, |id| id.0 as i64)
     }
-
-    /// Sets [member debug_level], clamped to [constant DEBUG_LEVEL_NONE] ..
-    /// [constant DEBUG_LEVEL_STEAM], for the whole process.
-    #[func]
-    fn set_debug_level(&mut self, level: i64) {
-        self.debug_level = level.clamp(Self::DEBUG_LEVEL_NONE, Self::DEBUG_LEVEL_STEAM);
-        let steam_output = self.debug_level == Self::DEBUG_LEVEL_STEAM;
-        log_bridge::set_verbose(self.debug_level >= Self::DEBUG_LEVEL_PEER, steam_output);
-        backend::hook_steam_output();
-    }
-
-    /// Sets [member no_delay]; takes effect at once.
-    #[func]
-    fn set_no_delay(&mut self, no_delay: bool) {
-        self.no_delay = no_delay;
-        if let Some(driver) = self.driver.as_mut() {
-            driver.set_no_delay(no_delay);
-        }
-    }
-
-    /// Sets [member no_nagle]; takes effect at once.
-    #[func]
-    fn set_no_nagle(&mut self, no_nagle: bool) {
-        self.no_nagle = no_nagle;
-        if let Some(driver) = self.driver.as_mut() {
-            driver.set_no_nagle(no_nagle);
-        }
-    }
-
-    /// Sets [member transport]. While the peer is active, or for a value that is not a
-    /// `TRANSPORT_*` constant, pushes an error and changes nothing.
-    #[func]
-    fn set_transport(&mut self, transport: i64) {
-        if !matches!(
-            transport,
-            Self::TRANSPORT_SOCKETS | Self::TRANSPORT_LEGACY_P2P
-        ) {
-            godot_error!(
-                "SteamMultiplayerPeer.transport: {transport} is not TRANSPORT_SOCKETS or TRANSPORT_LEGACY_P2P"
-            );
-            return;
-        }
-        if self.is_active() {
-            godot_error!(
-                "SteamMultiplayerPeer.transport cannot change while the peer is active; close() it first"
-            );
-            return;
-        }
-        if transport != self.transport {
-            self.transport = transport;
-            // The next start opens the new transport.
-            self.driver = None;
-        }
-    }
-
-    /// Sets [member auto_mesh]; takes effect at once.
-    #[func]
-    fn set_auto_mesh(&mut self, enabled: bool) {
-        self.auto_mesh = enabled;
-        if let Some(driver) = self.driver.as_mut() {
-            driver.set_auto_mesh(enabled);
-        }
-    }
-
-    /// Sets [member server_relay]. While the peer is active, pushes an error and changes
-    /// nothing.
-    #[func]
-    fn set_server_relay(&mut self, enabled: bool) {
-        if self.is_active() {
-            godot_error!(
-                "SteamMultiplayerPeer.server_relay cannot change while the peer is active; close() it first"
-            );
-            return;
-        }
-        self.server_relay = enabled;
-    }
 }
 
 impl SteamMultiplayerPeer {
@@ -650,7 +625,9 @@ impl SteamMultiplayerPeer {
                 }
             }
         }
+        let options = self.config_options();
         let driver = self.driver.as_mut().expect("created above");
+        driver.set_options(&options);
         driver.set_no_delay(self.no_delay);
         driver.set_no_nagle(self.no_nagle);
         driver.set_auto_mesh(self.auto_mesh);
@@ -738,6 +715,8 @@ impl Drop for SteamMultiplayerPeer {
         if let Some(own) = self.monitored_as {
             monitors::owner_closed(own);
         }
+        let lobby = self.lobby_start.lobby();
+        self.end_lobby_start(lobby);
     }
 }
 

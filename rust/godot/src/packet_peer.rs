@@ -132,8 +132,9 @@ impl SteamPacketPeer {
 }
 
 impl SteamPacketPeer {
-    /// The Dictionary [method get_connection_quality] returns.
-    fn quality_dictionary(quality: Option<ConnectionQuality>) -> VarDictionary {
+    /// The Dictionary [method get_connection_quality] returns (GodotSteam's keys, as its
+    /// `getSessionConnectionInfo` also uses them).
+    pub(crate) fn quality_dictionary(quality: Option<ConnectionQuality>) -> VarDictionary {
         let Some(q) = quality else {
             return VarDictionary::new();
         };

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use log::{debug, warn};
 use smp_protocol::{Action, Config, Event, PeerId, SendError, Session, SteamId, TransferMode};
 use smp_transport::{
-    ConnectionQuality, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, Sockets,
+    ConfigOption, ConnectionQuality, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags,
+    Sockets, StatusChange,
 };
 
 use crate::error::PeerError;
@@ -40,6 +41,8 @@ pub struct PeerDriver {
     mesh_port: i32,
     /// The time the last call that carried one said it was, for the dials the session asks for.
     now: Instant,
+    /// The status changes since the last [`PeerDriver::take_status_changes`], for the game.
+    status_changes: Vec<StatusChange>,
 }
 
 impl PeerDriver {
@@ -58,6 +61,7 @@ impl PeerDriver {
             left_lobby: HashMap::new(),
             mesh_port: 0,
             now: Instant::now(),
+            status_changes: Vec::new(),
         }
     }
 
@@ -84,6 +88,11 @@ impl PeerDriver {
     /// Whether a client connects by itself to the other clients its host introduces.
     pub fn set_auto_mesh(&mut self, auto_mesh: bool) {
         self.session.set_auto_mesh(auto_mesh);
+    }
+
+    /// Networking options for the listen socket and connections made from now on.
+    pub fn set_options(&mut self, options: &[ConfigOption]) {
+        self.sockets.set_options(options);
     }
 
     /// Rejects (true) or admits (false) new connections from now on.
@@ -213,6 +222,7 @@ impl PeerDriver {
         // and Steam keeps them readable until the handle is closed.
         self.receive(now);
         while let Some(change) = self.sockets.next_status_change() {
+            self.status_changes.push(change.clone());
             match change.state {
                 ConnectionState::Connecting if change.listen_socket.is_some() => {
                     self.session
@@ -277,6 +287,17 @@ impl PeerDriver {
                 SendError::Api(err) => PeerError::Api(err),
                 SendError::Transport(err) => PeerError::Transport(err),
             })
+    }
+
+    /// The connections' status changes since the last call, oldest first (what
+    /// `network_connection_status_changed` reports).
+    pub fn take_status_changes(&mut self) -> Vec<StatusChange> {
+        std::mem::take(&mut self.status_changes)
+    }
+
+    /// The listen socket, while the peer has one.
+    pub fn listen_socket(&self) -> Option<ListenSocketId> {
+        self.listen
     }
 
     /// The next event for Godot.

@@ -2,12 +2,13 @@
 
 use smp_transport::Sockets;
 
+use crate::messages::{ChannelMessage, SessionInfo};
 use crate::types::{
     LobbyFilter, LobbyId, LobbyType, P2PSend, P2PSessionState, SteamEvent, SteamId,
 };
 
 /// An initialized Steam: the local user, friends, matchmaking, the legacy P2P networking,
-/// relay access and the networking sockets the multiplayer peer runs on.
+/// networking messages, relay access and the networking sockets the multiplayer peer runs on.
 ///
 /// Calls that start something (creating, joining or listing lobbies, first packets to a user)
 /// complete later, as [`SteamEvent`]s: [`SteamApi::pump`] moves Steam along and queues them,
@@ -93,6 +94,9 @@ pub trait SteamApi {
     /// Lets sessions fall back to relays (true) or not.
     fn allow_p2p_packet_relay(&mut self, allow: bool) -> bool;
 
+    /// `ISteamNetworkingMessages`.
+    fn networking_messages(&mut self) -> &mut dyn NetworkingMessages;
+
     /// Starts reaching the relay network ahead of the first P2P connection.
     fn init_relay_network_access(&mut self);
     /// `ESteamNetworkingAvailability` of the relay network.
@@ -115,4 +119,28 @@ pub trait SteamApi {
 
     /// Moves the events queued since the last call into `events`, oldest first.
     fn drain_events(&mut self, events: &mut Vec<SteamEvent>);
+}
+
+/// `ISteamNetworkingMessages`: messages to users, on sessions that work as the legacy P2P API's
+/// do (a user's first message asks for one, and what they send is readable once accepted).
+pub trait NetworkingMessages {
+    /// `SendMessageToUser` with `k_nSteamNetworkingSend_*` `flags`; the first message to a user
+    /// opens a session, and sending accepts theirs. Returns an `EResult`.
+    fn send_message_to_user(
+        &mut self,
+        remote: SteamId,
+        data: &[u8],
+        flags: u32,
+        channel: i32,
+    ) -> i32;
+    /// `ReceiveMessagesOnChannel`: up to `max` messages from accepted sessions, oldest first.
+    fn receive_messages_on_channel(&mut self, channel: i32, max: usize) -> Vec<ChannelMessage>;
+    /// `AcceptSessionWithUser`: false when the user has no session with us.
+    fn accept_session_with_user(&mut self, remote: SteamId) -> bool;
+    /// `CloseSessionWithUser`: false when there was none.
+    fn close_session_with_user(&mut self, remote: SteamId) -> bool;
+    /// `CloseChannelWithUser`; closing the last open channel closes the session.
+    fn close_channel_with_user(&mut self, remote: SteamId, channel: i32) -> bool;
+    /// `GetSessionConnectionInfo`, `None` when there is no session with the user.
+    fn session_connection_info(&self, remote: SteamId) -> Option<SessionInfo>;
 }

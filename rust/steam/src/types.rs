@@ -341,6 +341,23 @@ pub enum SteamEvent {
         /// A [`P2PSessionError`].
         error: u8,
     },
+    /// `network_messages_session_request(remote_steam_id)`.
+    NetworkMessagesSessionRequest {
+        /// Who wants to talk.
+        remote: SteamId,
+    },
+    /// `network_messages_session_failed(reason, remote_steam_id, connection_state,
+    /// debug_message)`.
+    NetworkMessagesSessionFailed {
+        /// `ESteamNetConnectionEnd`.
+        reason: i32,
+        /// Who the session was with.
+        remote: SteamId,
+        /// `ESteamNetworkingConnectionState` as it failed.
+        state: i32,
+        /// Why, in words.
+        debug: String,
+    },
 }
 
 /// `EResult` values the API reports.

@@ -11,9 +11,11 @@ pub mod end_reason;
 pub mod fault;
 pub mod local;
 pub mod memory;
+pub mod options;
 pub mod sockets;
 
 pub use fault::FaultConfig;
+pub use options::{ConfigOption, ConfigValue};
 pub use sockets::{
     ConnectionId, ConnectionInfo, ConnectionQuality, ConnectionState, ListenSocketId,
     ReceivedMessage, SendFlags, SocketError, Sockets, StatusChange, SteamId,

@@ -5,6 +5,8 @@ use std::time::Instant;
 
 pub use smp_protocol::{ConnectionId, SteamId};
 
+use crate::options::ConfigOption;
+
 /// A listen socket handle (`HSteamListenSocket`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct ListenSocketId(pub u32);
@@ -243,6 +245,11 @@ pub trait Sockets {
     /// (the caller rejects them then); a transport with an earlier gate (the legacy P2P
     /// API's sessions) keeps them out before that.
     fn admit_only(&mut self, remotes: Option<&[SteamId]>);
+
+    /// Applies `options` to the listen sockets and connections this view makes from now on (the
+    /// options of `CreateListenSocketP2P` and `ConnectP2P`). The emulation acts on the
+    /// fake-packet ones only, degrading what its user receives while this view holds them.
+    fn set_options(&mut self, options: &[ConfigOption]);
 
     /// Moves data and fires timers; call once per frame (Steam's callbacks and service thread).
     fn pump(&mut self, now: Instant);

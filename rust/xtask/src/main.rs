@@ -9,6 +9,8 @@
 //!   demo's scripted session headless and in windows under Xvfb).
 //! - `cargo xtask bench [--rounds N] [--only link|crowd]`: our peer against Godot's `ENetMultiplayerPeer` in real
 //!   headless Godot, and the core alone; prints the table and writes `bench/results/`.
+//! - `cargo xtask fuzz [--minutes N] [TARGET...]`: runs the fuzz targets, growing their corpus.
+//! - `cargo xtask soak [--minutes N]`: eight instances with churn; memory, descriptors, leaks.
 //! - `cargo xtask demo`: builds the addon, gets Godot and opens the demo twice in local mode, or
 //!   plays its scripted session headless when there is no display.
 
@@ -18,10 +20,12 @@ mod demo;
 mod display;
 mod e2e;
 mod enet_game;
+mod fuzz;
 mod godot;
 mod package;
 mod platform;
 mod scenarios;
+mod soak;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,9 +51,12 @@ fn main() {
         Some("test") => test(&args[1..]),
         Some("demo") => demo::run(),
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::long(&args[1..]),
+        Some("soak") => soak::long(&args[1..]),
         _ => Err(
             "usage: cargo xtask addon [--debug] [--universal] | package \
-                  | test [--godot-only] [SCENARIO...] | bench [--rounds N] [--only link|crowd] | demo"
+                  | test [--godot-only] [SCENARIO...] | bench [--rounds N] [--only link|crowd] \
+                  | demo | fuzz [--minutes N] [TARGET...] | soak [--minutes N]"
                 .into(),
         ),
     };
@@ -82,6 +89,7 @@ fn test(args: &[String]) -> Result<()> {
             ]))
         })?;
         step("Rust tests", || run(cargo().args(["test", "--workspace"])))?;
+        step("fuzz targets (briefly)", || fuzz::brief(10))?;
     }
     let addon = step("addon (release)", || addon::build(true))?;
     let godot = step("Godot", godot::find_or_provision)?;
@@ -113,6 +121,11 @@ fn test(args: &[String]) -> Result<()> {
         if let Err(err) = step(&format!("scenario {name}"), || e2e::run(&godot, &scenario)) {
             failures.push(format!("{name}: {err}"));
         }
+    }
+    if (only.is_empty() || only.contains(&"soak"))
+        && let Err(err) = step("soak (30 s)", || soak::short(&godot, &project))
+    {
+        failures.push(format!("soak: {err}"));
     }
     if only.is_empty() || only.contains(&"demo") {
         if let Err(err) = step("demo (headless)", || demo::run_headless(&godot, &addon)) {

@@ -135,6 +135,26 @@ pub fn all(project: &Path) -> Vec<Scenario> {
             30_000,
             30,
         ),
+        // Code written for the earlier peers and for GodotSteam's NetworkingMessages.
+        scenario(
+            "legacy_lobby",
+            earlier_generation("legacy_lobby"),
+            31_000,
+            90,
+        ),
+        scenario(
+            "legacy_express",
+            earlier_generation("legacy_express"),
+            31_100,
+            90,
+        ),
+        scenario("net_messages", net_messages(), 31_200, 90),
+        scenario(
+            "legacy_names",
+            vec![host("legacy_names", &[], None)],
+            31_300,
+            30,
+        ),
         // Faults from project settings alone: no STEAM_FAKE_PACKET_* in the environment.
         Scenario {
             env: Vec::new(),
@@ -240,4 +260,46 @@ fn crowd() -> Vec<Process> {
         processes.push(client("crowd", name, user, &extra));
     }
     processes
+}
+
+/// A host and two clients of a game written for one of the earlier peers; each client knows
+/// the other's Steam id.
+fn earlier_generation(scenario: &str) -> Vec<Process> {
+    vec![
+        host(
+            scenario,
+            &[host_id(), ("a", steam(2)), ("b", steam(3))],
+            None,
+        ),
+        client(
+            scenario,
+            "a",
+            2,
+            &[host_id(), ("me", steam(2)), ("other", steam(3))],
+        ),
+        client(
+            scenario,
+            "b",
+            3,
+            &[host_id(), ("me", steam(3)), ("other", steam(2))],
+        ),
+    ]
+}
+
+/// A host and two players talking through networking messages alone; user 9 never runs.
+fn net_messages() -> Vec<Process> {
+    let player = |name, user, other| {
+        let extra = [
+            host_id(),
+            ("me", steam(user)),
+            ("other", steam(other)),
+            ("nobody", steam(9)),
+        ];
+        client("net_messages", name, user, &extra)
+    };
+    vec![
+        host("net_messages", &[("a", steam(2)), ("b", steam(3))], None),
+        player("a", 2, 3),
+        player("b", 3, 2),
+    ]
 }

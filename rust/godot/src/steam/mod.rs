@@ -1,16 +1,19 @@
 //! The `Steam` engine singleton: GodotSteam's API for what a multiplayer game calls (init,
-//! user and friends, lobbies, the legacy P2P networking, relay access), over local mode or
-//! Steamworks.
+//! user and friends, lobbies, the legacy P2P networking, networking messages, relay access),
+//! over local mode or Steamworks.
 //!
 //! Callbacks: the backend queues Steam's callbacks as events whenever it is pumped;
 //! [method Steam.run_callbacks] pumps it and emits the queued events as signals. With embedded
 //! callbacks it runs once per frame by itself. A `SteamMultiplayerPeer` pumps the backend in its
 //! own `poll`, so lobbies and connections stay current even in a game that never dispatches.
 
+pub mod events;
 mod matchmaking;
+mod messages;
 mod networking;
 mod results;
 pub mod singleton;
+mod taps;
 
 use godot::classes::{Engine, SceneTree};
 use godot::prelude::*;
@@ -18,9 +21,12 @@ use smp_steam::{InitStatus, LobbyFilter, SteamApi, SteamEvent, SteamId};
 
 use crate::log_bridge::{self, FlushOnDrop};
 use crate::{backend, settings};
+use events::signal_of;
+pub use taps::TapId;
+use taps::Taps;
 
 /// Steam as GodotSteam's [code]Steam[/code] singleton presents it: init, the user and friends,
-/// lobbies, the legacy P2P networking and relay access.
+/// lobbies, the legacy P2P networking, networking messages and relay access.
 ///
 /// GodotSteam's names, parameter order, defaults, Dictionary keys, signal arguments and enum
 /// values, for what a multiplayer game calls. Call [method steamInitEx] first: before it, or when
@@ -52,6 +58,8 @@ pub struct Steam {
     /// The filters of the next `requestLobbyList`.
     filter: LobbyFilter,
     embedded: bool,
+    /// Readers of Steam's callbacks besides `run_callbacks`.
+    taps: Taps,
 }
 
 #[godot_api]
@@ -134,6 +142,22 @@ impl Steam {
     /// [constant P2P_SESSION_ERROR_NOT_RUNNING_APP] (the user is not running).
     #[signal]
     fn p2p_session_connect_fail(remote_steam_id: i64, session_error: i64);
+    /// User [param remote_steam_id] sent us networking messages and we have no session with
+    /// them: call [method acceptSessionWithUser] to read them, or ignore it. Raised again while
+    /// they keep sending (at most every 5 seconds in local mode).
+    #[signal]
+    fn network_messages_session_request(remote_steam_id: i64);
+    /// Our networking-messages session with [param remote_steam_id] failed: [param reason] is
+    /// Steam's [code]ESteamNetConnectionEnd[/code], [param connection_state] the
+    /// [code]ESteamNetworkingConnectionState[/code] it ended in, [param debug_message] why.
+    /// GodotSteam declares only [param reason] but emits all four, as here.
+    #[signal]
+    fn network_messages_session_failed(
+        reason: i64,
+        remote_steam_id: i64,
+        connection_state: i64,
+        debug_message: GString,
+    );
 
     /// Initializes Steam for app [param app_id] (0: the project setting
     /// [code]steam/initialization/app_data/app_id[/code], default 480). With
@@ -216,8 +240,8 @@ impl Steam {
             return;
         };
         api.pump();
-        let mut events = Vec::new();
-        api.drain_events(&mut events);
+        self.taps.collect(api.as_mut());
+        let events = self.taps.take_pending();
         // One at a time: handlers may call back into Steam.
         for event in events {
             let (signal, args) = signal_of(event);
@@ -363,6 +387,26 @@ impl Steam {
     pub(crate) fn api_mut(&mut self) -> Option<&mut (dyn SteamApi + 'static)> {
         self.api.as_deref_mut()
     }
+
+    /// Starts handing a copy of Steam's callbacks to a new reader.
+    pub(crate) fn open_tap(&mut self) -> TapId {
+        self.taps.open()
+    }
+
+    /// Stops handing callbacks to `tap`.
+    pub(crate) fn close_tap(&mut self, tap: TapId) {
+        self.taps.close(tap);
+    }
+
+    /// Moves Steam along and takes what `tap` has not read; empty before initialization.
+    pub(crate) fn read_tap(&mut self, tap: TapId) -> Vec<SteamEvent> {
+        let Some(api) = self.api.as_deref_mut() else {
+            return Vec::new();
+        };
+        api.pump();
+        self.taps.collect(api);
+        self.taps.take(tap)
+    }
 }
 
 /// Initializes Steam as the game starts, before any script runs, when the project asks for it
@@ -377,87 +421,4 @@ pub fn initialize_on_startup() {
             .steam_init_ex(0, settings::embed_callbacks());
     }
     log_bridge::flush();
-}
-
-/// The GodotSteam signal for an event, and its arguments.
-fn signal_of(event: SteamEvent) -> (&'static str, Vec<Variant>) {
-    let id = |id: SteamId| (id.0 as i64).to_variant();
-    match event {
-        SteamEvent::LobbyCreated { result, lobby } => {
-            ("lobby_created", vec![result.to_variant(), id(lobby)])
-        }
-        SteamEvent::LobbyJoined {
-            lobby,
-            permissions,
-            locked,
-            response,
-        } => (
-            "lobby_joined",
-            vec![
-                id(lobby),
-                permissions.to_variant(),
-                locked.to_variant(),
-                response.to_variant(),
-            ],
-        ),
-        SteamEvent::LobbyChatUpdate {
-            lobby,
-            changed,
-            making_change,
-            state,
-        } => (
-            "lobby_chat_update",
-            vec![
-                id(lobby),
-                id(changed),
-                id(making_change),
-                state.to_variant(),
-            ],
-        ),
-        SteamEvent::LobbyMatchList { lobbies } => {
-            let list: VarArray = lobbies.into_iter().map(id).collect();
-            ("lobby_match_list", vec![list.to_variant()])
-        }
-        SteamEvent::LobbyMessage {
-            lobby,
-            user,
-            message,
-            chat_type,
-        } => (
-            "lobby_message",
-            vec![
-                id(lobby),
-                id(user),
-                message.to_variant(),
-                chat_type.to_variant(),
-            ],
-        ),
-        SteamEvent::LobbyDataUpdate {
-            success,
-            lobby,
-            member,
-        } => (
-            "lobby_data_update",
-            vec![i64::from(success).to_variant(), id(lobby), id(member)],
-        ),
-        SteamEvent::LobbyInvite {
-            inviter,
-            lobby,
-            game,
-        } => (
-            "lobby_invite",
-            vec![id(inviter), id(lobby), (game as i64).to_variant()],
-        ),
-        SteamEvent::JoinRequested { lobby, friend } => {
-            ("join_requested", vec![id(lobby), id(friend)])
-        }
-        SteamEvent::PersonaStateChange { user, flags } => {
-            ("persona_state_change", vec![id(user), flags.to_variant()])
-        }
-        SteamEvent::P2PSessionRequest { remote } => ("p2p_session_request", vec![id(remote)]),
-        SteamEvent::P2PSessionConnectFail { remote, error } => (
-            "p2p_session_connect_fail",
-            vec![id(remote), error.to_variant()],
-        ),
-    }
 }

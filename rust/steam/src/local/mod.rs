@@ -1,9 +1,10 @@
 //! Local mode's Steam: several game instances on one machine, each a different local user,
 //! sharing lobbies through a folder and talking over loopback, with no Steam client.
 
+mod frame;
 mod lobby;
-pub mod p2p;
 mod records;
+pub mod sessions;
 pub mod store;
 
 use std::collections::{HashMap, VecDeque};
@@ -18,14 +19,14 @@ use smp_transport::Sockets;
 use smp_transport::emulated::{EmulatedSockets, SharedEndpoint};
 use smp_transport::local::{LocalIdentity, TcpWire};
 
-use crate::api::SteamApi;
+use crate::api::{NetworkingMessages, SteamApi};
 use crate::p2p_transport::{self, P2PEndpoint};
 use crate::types::{
     ChatRoomEnterResponse, LobbyFilter, LobbyId, LobbyType, P2PSend, P2PSessionState, SteamEvent,
     chat_member_state, lobby_id, persona_change, result,
 };
 use lobby::{Change, Lobby};
-use p2p::{LegacyP2P, SharedLegacyP2P};
+use sessions::{SessionApi, Sessions, SharedSessions};
 use store::{Presence, Store, UserInfo};
 
 /// How often the members of our lobbies are checked for processes that ended.
@@ -51,9 +52,10 @@ pub struct LocalSteam {
     store: Store,
     presence: Presence,
     endpoint: SharedEndpoint<TcpWire>,
-    p2p: SharedLegacyP2P,
+    p2p: SharedSessions,
     /// The peers' legacy transport, made on first use.
-    p2p_transport: Option<P2PEndpoint<SharedLegacyP2P>>,
+    p2p_transport: Option<P2PEndpoint<SharedSessions>>,
+    messages: Sessions,
     joined: HashMap<LobbyId, Joined>,
     /// The latest state of every lobby we are in or listed.
     known: HashMap<LobbyId, Lobby>,
@@ -85,9 +87,9 @@ impl LocalSteam {
         let presence = store
             .register(&info)
             .map_err(|e| format!("local mode cannot register user {}: {e}", identity.user))?;
-        let p2p = Arc::new(Mutex::new(LegacyP2P::new(Box::new(EmulatedSockets::new(
-            endpoint.clone(),
-        )))));
+        let sessions = |api| Sessions::new(api, Box::new(EmulatedSockets::new(endpoint.clone())));
+        let p2p = Arc::new(Mutex::new(sessions(SessionApi::LegacyP2P)));
+        let messages = sessions(SessionApi::Messages);
         Ok(LocalSteam {
             identity,
             app_id,
@@ -96,6 +98,7 @@ impl LocalSteam {
             endpoint,
             p2p,
             p2p_transport: None,
+            messages,
             joined: HashMap::new(),
             known: HashMap::new(),
             pending_list: None,
@@ -656,6 +659,10 @@ impl SteamApi for LocalSteam {
         true
     }
 
+    fn networking_messages(&mut self) -> &mut dyn NetworkingMessages {
+        &mut self.messages
+    }
+
     fn init_relay_network_access(&mut self) {}
 
     fn relay_network_status(&self) -> i32 {
@@ -680,13 +687,15 @@ impl SteamApi for LocalSteam {
 
     fn pump(&mut self) {
         let now = Instant::now();
-        let mut p2p_events = Vec::new();
+        let mut session_events = Vec::new();
         {
             let mut p2p = self.p2p.lock();
             p2p.pump(now);
-            p2p.drain_events(&mut p2p_events);
+            p2p.drain_events(&mut session_events);
         }
-        for event in p2p_events {
+        self.messages.pump(now);
+        self.messages.drain_events(&mut session_events);
+        for event in session_events {
             self.push(event);
         }
         self.check_liveness(now);

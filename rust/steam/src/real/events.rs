@@ -185,7 +185,8 @@ pub fn register(
     ]
 }
 
-fn on<C: Callback>(
+/// Registers `decode` for callback `C`, queueing what it makes of each.
+pub(super) fn on<C: Callback>(
     client: &Client,
     queue: &SharedQueue,
     decode: impl Fn(C) -> Option<SteamEvent> + Send + 'static,

@@ -11,6 +11,7 @@ mod debug_output;
 mod dispatch;
 mod events;
 mod matchmaking;
+mod messages;
 mod networking;
 mod p2p;
 mod sockets;
@@ -26,7 +27,7 @@ use smp_transport::Sockets;
 use smp_transport::emulated::EmulatedSockets;
 use steamworks::{CallbackHandle, Client, sys};
 
-use crate::api::SteamApi;
+use crate::api::{NetworkingMessages, SteamApi};
 use crate::p2p_transport::{self, P2PEndpoint};
 use crate::types::{
     InitStatus, LobbyFilter, LobbyId, LobbyType, P2PSend, P2PSessionState, SteamEvent, SteamId,
@@ -35,6 +36,7 @@ pub use debug_output::STEAM_OUTPUT_TARGET;
 use dispatch::Dispatcher;
 use events::{EventQueue, SharedQueue};
 use matchmaking::Matchmaking;
+use messages::Messages;
 use networking::{Networking, SessionRequests};
 use p2p::SteamP2P;
 use sockets::NetworkingSockets;
@@ -143,6 +145,7 @@ pub struct RealSteam {
     user: User,
     matchmaking: Matchmaking,
     networking: Networking,
+    messages: Messages,
     sockets: NetworkingSockets,
     /// The peers' legacy transport, made on first use.
     p2p_transport: Option<P2PEndpoint<SteamP2P>>,
@@ -193,14 +196,20 @@ impl RealSteam {
         let requests = SessionRequests::default();
         let networking = Networking::new(&client, requests.clone())
             .ok_or(InitError::MissingInterface("ISteamNetworking"))?;
+        let messages = Messages::new(&client)
+            .ok_or(InitError::MissingInterface("ISteamNetworkingMessages"))?;
         let dispatcher = Dispatcher::new(&client);
         let sockets = NetworkingSockets::new(&client, &dispatcher)
             .ok_or(InitError::MissingInterface("ISteamNetworkingSockets"))?;
         Ok(RealSteam {
-            _callbacks: events::register(&client, &queue, &requests),
+            _callbacks: events::register(&client, &queue, &requests)
+                .into_iter()
+                .chain(messages::register(&client, &queue))
+                .collect(),
             user,
             matchmaking,
             networking,
+            messages,
             sockets,
             p2p_transport: None,
             queue,
@@ -366,6 +375,10 @@ impl SteamApi for RealSteam {
 
     fn allow_p2p_packet_relay(&mut self, allow: bool) -> bool {
         self.networking.allow_relay(allow)
+    }
+
+    fn networking_messages(&mut self) -> &mut dyn NetworkingMessages {
+        &mut self.messages
     }
 
     fn init_relay_network_access(&mut self) {

@@ -90,6 +90,11 @@ impl Conditioner {
         &self.config
     }
 
+    /// Applies `config` from now on; what is already scheduled keeps its time.
+    pub fn set_config(&mut self, config: FaultConfig) {
+        self.config = config;
+    }
+
     /// Takes an event off the wire; it comes back out of [`Self::release`] when due, if at all.
     /// Returns how many packets of it the network delivered and how many it lost (a reliable
     /// message's retransmissions count as lost packets, as Steam counts them).

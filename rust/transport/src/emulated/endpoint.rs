@@ -12,6 +12,7 @@ use super::traffic::{PROBE_LANE, Traffic};
 use super::wire::{LinkId, WIRE_VERSION, Wire, WireEvent};
 use crate::end_reason;
 use crate::fault::FaultConfig;
+use crate::options::{ConfigOption, faults_with};
 use crate::sockets::{
     ConnectionInfo, ConnectionQuality, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags,
     SocketError, StatusChange,
@@ -68,6 +69,10 @@ pub struct Endpoint<W> {
     identity: SteamId,
     wire: W,
     conditioner: Conditioner,
+    /// The faults the endpoint was made with.
+    base_faults: FaultConfig,
+    /// The faults peers' options asked for, by the view that holds them, oldest first.
+    owner_faults: Vec<(OwnerId, FaultConfig)>,
     next_handle: u32,
     next_owner: u64,
     listen_sockets: FxHashMap<ListenSocketId, ListenSocket>,
@@ -87,6 +92,8 @@ impl<W: Wire> Endpoint<W> {
             identity,
             wire,
             conditioner: Conditioner::new(faults),
+            base_faults: faults,
+            owner_faults: Vec::new(),
             next_handle: 1,
             next_owner: 1,
             listen_sockets: FxHashMap::default(),
@@ -109,6 +116,24 @@ impl<W: Wire> Endpoint<W> {
         self.conditioner.config()
     }
 
+    /// Makes `owner`'s peer options set the faults (the latest owner to set any wins), or with
+    /// `None` stops them; once no owner sets any, the faults the endpoint started with apply.
+    pub fn set_owner_faults(&mut self, owner: OwnerId, options: &[ConfigOption]) {
+        self.owner_faults.retain(|(held_by, _)| *held_by != owner);
+        if let Some(faults) = faults_with(&self.base_faults, options) {
+            self.owner_faults.push((owner, faults));
+        }
+        self.apply_owner_faults();
+    }
+
+    fn apply_owner_faults(&mut self) {
+        let faults = self
+            .owner_faults
+            .last()
+            .map_or(self.base_faults, |(_, faults)| *faults);
+        self.conditioner.set_config(faults);
+    }
+
     /// A new view of the endpoint, with its own listen sockets, connections and queues.
     pub fn add_owner(&mut self) -> OwnerId {
         let owner = OwnerId(self.next_owner);
@@ -119,6 +144,14 @@ impl<W: Wire> Endpoint<W> {
 
     /// Closes everything `owner` holds and forgets it.
     pub fn remove_owner(&mut self, owner: OwnerId) {
+        if self
+            .owner_faults
+            .iter()
+            .any(|(held_by, _)| *held_by == owner)
+        {
+            self.owner_faults.retain(|(held_by, _)| *held_by != owner);
+            self.apply_owner_faults();
+        }
         let sockets: Vec<ListenSocketId> = self
             .listen_sockets
             .iter()

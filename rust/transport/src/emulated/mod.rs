@@ -15,6 +15,7 @@ use smp_protocol::{ConnectionId, SteamId};
 pub use endpoint::{Endpoint, MAX_MESSAGE_SIZE, OwnerId};
 pub use wire::{LinkId, Wire, WireEvent};
 
+use crate::options::ConfigOption;
 use crate::sockets::{
     ConnectionInfo, ConnectionQuality, ListenSocketId, ReceivedMessage, SendFlags, SocketError,
     Sockets, StatusChange,
@@ -117,6 +118,10 @@ impl<W: Wire> Sockets for EmulatedSockets<W> {
 
     fn admit_only(&mut self, remotes: Option<&[SteamId]>) {
         self.endpoint.lock().admit_only(self.owner, remotes);
+    }
+
+    fn set_options(&mut self, options: &[ConfigOption]) {
+        self.endpoint.lock().set_owner_faults(self.owner, options);
     }
 
     fn pump(&mut self, now: Instant) {

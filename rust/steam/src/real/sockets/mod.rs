@@ -10,7 +10,8 @@
 mod hub;
 mod mapping;
 mod message;
-mod raw;
+mod options;
+pub(super) mod raw;
 mod view;
 
 use std::cell::Cell;

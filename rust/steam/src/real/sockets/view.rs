@@ -8,8 +8,8 @@ use std::time::Instant;
 use smp_protocol::{ConnectionId, SteamId};
 use smp_transport::end_reason::APP_GENERIC;
 use smp_transport::{
-    ConnectionInfo, ConnectionQuality, ConnectionState, ListenSocketId, ReceivedMessage, SendFlags,
-    SocketError, Sockets, StatusChange,
+    ConfigOption, ConnectionInfo, ConnectionQuality, ConnectionState, ListenSocketId,
+    ReceivedMessage, SendFlags, SocketError, Sockets, StatusChange,
 };
 use steamworks::sys;
 
@@ -17,6 +17,7 @@ use super::SocketsInterfaces;
 use super::hub::{OwnerId, SharedHub};
 use super::mapping::{check_lane_count, check_message, eresult_error, is_ok, send_result};
 use super::message::{fill_outgoing, take_incoming};
+use super::options::RawOptions;
 use super::raw::{
     SteamConnectionInfo, eresult_calls, read_connection_info, read_quality, steam_identity,
 };
@@ -41,6 +42,8 @@ pub struct SocketsView {
     steam: SocketsInterfaces,
     /// Where `ReceiveMessagesOnPollGroup` puts message pointers; reused, grown as needed.
     inbox: Vec<*mut sys::SteamNetworkingMessage_t>,
+    /// The peer's networking options, for the listen sockets and connections it makes.
+    options: Vec<ConfigOption>,
 }
 
 impl SocketsView {
@@ -59,6 +62,7 @@ impl SocketsView {
             hub,
             steam,
             inbox: vec![ptr::null_mut(); FIRST_RECEIVE_BATCH],
+            options: Vec::new(),
         }
     }
 
@@ -142,13 +146,15 @@ impl Sockets for SocketsView {
 
     /// `CreateListenSocketP2P`. Steam allows one listen socket per virtual port in a process.
     fn listen(&mut self, virtual_port: i32) -> Result<ListenSocketId, SocketError> {
-        // SAFETY: the interface is valid (see `SocketsInterfaces`); no options are passed.
+        let options = RawOptions::new(&self.options);
+        // SAFETY: the interface is valid (see `SocketsInterfaces`); Steam reads the options
+        // during the call, and they live until after it.
         let socket = unsafe {
             sys::SteamAPI_ISteamNetworkingSockets_CreateListenSocketP2P(
                 self.steam.sockets,
                 virtual_port,
-                0,
-                ptr::null(),
+                options.count(),
+                options.as_ptr(),
             )
         };
         if socket == sys::k_HSteamListenSocket_Invalid {
@@ -185,15 +191,16 @@ impl Sockets for SocketsView {
             ));
         }
         let identity = steam_identity(remote);
+        let options = RawOptions::new(&self.options);
         // SAFETY: the interface is valid (see `SocketsInterfaces`); Steam copies the identity
-        // during the call; no options are passed.
+        // and reads the options during the call, and both live until after it.
         let conn = unsafe {
             sys::SteamAPI_ISteamNetworkingSockets_ConnectP2P(
                 self.steam.sockets,
                 &identity,
                 virtual_port,
-                0,
-                ptr::null(),
+                options.count(),
+                options.as_ptr(),
             )
         };
         if conn == sys::k_HSteamNetConnection_Invalid {
@@ -388,6 +395,12 @@ impl Sockets for SocketsView {
     /// listen socket, which reaches the peer as a status change and which the peer rejects
     /// itself. There is no earlier gate in this API to close.
     fn admit_only(&mut self, _remotes: Option<&[SteamId]>) {}
+
+    /// Keeps `options` for the listen sockets and connections made from now on: Steam applies
+    /// them as each is created.
+    fn set_options(&mut self, options: &[ConfigOption]) {
+        self.options = options.to_vec();
+    }
 
     /// Runs Steam's callbacks, so status changes arrive even in a game that never calls
     /// `Steam.run_callbacks`. Steam keeps its own clock: `now` is not needed.
