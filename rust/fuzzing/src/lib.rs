@@ -8,6 +8,7 @@
 pub mod decoders;
 pub mod endpoint;
 pub mod legacy_wire;
+pub mod local_sessions;
 pub mod script;
 pub mod seeds;
 pub mod session;
@@ -21,6 +22,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("control", decoders::control),
     ("local_stream", decoders::local_stream),
     ("legacy_wire", legacy_wire::run),
+    ("local_sessions", local_sessions::run),
     ("endpoint", endpoint::run),
     ("session", session::run),
 ];

@@ -14,7 +14,8 @@ pub fn godot_error(err: &PeerError, transport: Error) -> Error {
             | ApiError::UnknownTarget(_)
             | ApiError::InvalidChannel { .. }
             | ApiError::TooLarge { .. }
-            | ApiError::SelfConnect,
+            | ApiError::SelfConnect
+            | ApiError::NotAUser(_),
         ) => Error::ERR_INVALID_PARAMETER,
         PeerError::Api(ApiError::HostRelays) => Error::ERR_UNAVAILABLE,
         // The transport's own limit, smaller than the session's (the legacy P2P API's).

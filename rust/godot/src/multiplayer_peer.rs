@@ -446,7 +446,8 @@ impl SteamMultiplayerPeer {
     /// (with [member auto_mesh]) connects to them by themselves on that port.
     ///
     /// Returns [constant OK]; [constant ERR_ALREADY_IN_USE] if the peer is already active;
-    /// [constant ERR_INVALID_PARAMETER] for our own Steam id; [constant ERR_CANT_CREATE] if Steam
+    /// [constant ERR_INVALID_PARAMETER] for our own Steam id, or one that is no user's (0, a
+    /// lobby's, a clan's); [constant ERR_CANT_CREATE] if Steam
     /// networking is not available (as for [method create_host]) or the connection cannot be
     /// started. Each error also pushes one saying why.
     #[func]
@@ -467,7 +468,8 @@ impl SteamMultiplayerPeer {
     /// it to the session.
     ///
     /// Returns [constant OK]; [constant ERR_UNCONFIGURED] if the peer is not active;
-    /// [constant ERR_INVALID_PARAMETER] for our own Steam id; [constant ERR_UNAVAILABLE] on a
+    /// [constant ERR_INVALID_PARAMETER] for our own Steam id, or one that is no user's;
+    /// [constant ERR_UNAVAILABLE] on a
     /// connected client whose host relays; [constant ERR_CANT_CREATE] if the connection cannot be
     /// started. Each error also pushes one saying why.
     #[func]

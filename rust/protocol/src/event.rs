@@ -107,6 +107,9 @@ pub enum ApiError {
     },
     /// Connecting to our own Steam id (Godot: `ERR_INVALID_PARAMETER`).
     SelfConnect,
+    /// Connecting to a Steam id that is no user's: 0, a lobby, a clan (Godot:
+    /// `ERR_INVALID_PARAMETER`).
+    NotAUser(SteamId),
     /// A client asked to connect to another client while the host relays (Godot: `ERR_UNAVAILABLE`).
     HostRelays,
 }
@@ -143,6 +146,10 @@ impl fmt::Display for ApiError {
                 )
             }
             ApiError::SelfConnect => write!(f, "cannot connect to our own Steam id"),
+            ApiError::NotAUser(id) => write!(
+                f,
+                "{id} is not a user's Steam id (0, a lobby's or a clan's); connect to a player's"
+            ),
             ApiError::HostRelays => write!(
                 f,
                 "the host relays between clients (server_relay = true), so clients do not connect to each other"

@@ -18,6 +18,14 @@ impl SteamId {
         self.0 as u32
     }
 
+    /// True for a user's account in some universe: account type individual, account id not 0.
+    /// Lobby, clan and game-server ids, and 0, are not users.
+    pub const fn is_user(self) -> bool {
+        let universe = self.0 >> 56;
+        let account_type = (self.0 >> 52) & 0xF;
+        universe != 0 && account_type == 1 && self.account_id() != 0
+    }
+
     /// True for the SteamID64 layout of an individual public account.
     pub const fn is_individual(self) -> bool {
         self.0 >> 32 == SteamId::individual(0).0 >> 32
@@ -60,6 +68,17 @@ pub const fn is_client_id(id: PeerId) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_individual_accounts_are_users() {
+        assert!(SteamId::individual(7).is_user());
+        assert!(SteamId(76561197960265729).is_user());
+        assert!(!SteamId(0).is_user());
+        assert!(!SteamId::individual(0).is_user(), "no account");
+        // A lobby (chat account type 8) and a clan (type 7).
+        assert!(!SteamId(109775244925020489).is_user());
+        assert!(!SteamId(103582791429521412).is_user());
+    }
 
     #[test]
     fn individual_ids_look_like_real_accounts() {

@@ -10,16 +10,6 @@ use std::process::Command;
 
 use crate::{Result, run, workspace_root};
 
-/// Every target, as `fuzz/Cargo.toml` and `smp_fuzzing::TARGETS` name them.
-const TARGETS: &[&str] = &[
-    "header",
-    "control",
-    "local_stream",
-    "legacy_wire",
-    "endpoint",
-    "session",
-];
-
 /// The fixed bounds every input must stay within: one allocation, all memory, input size.
 const LIMITS: &[&str] = &["-malloc_limit_mb=64", "-rss_limit_mb=1024", "-max_len=8192"];
 
@@ -97,12 +87,13 @@ pub fn brief(seconds: u32) -> Result<()> {
 }
 
 fn chosen<'a>(only: &[&'a str]) -> Result<Vec<&'a str>> {
+    let every: Vec<&str> = smp_fuzzing::TARGETS.iter().map(|(name, _)| *name).collect();
     if only.is_empty() {
-        return Ok(TARGETS.to_vec());
+        return Ok(every);
     }
-    match only.iter().find(|t| !TARGETS.contains(t)) {
+    match only.iter().find(|t| !every.contains(t)) {
         Some(unknown) => {
-            Err(format!("no fuzz target {unknown}; there are {}", TARGETS.join(", ")).into())
+            Err(format!("no fuzz target {unknown}; there are {}", every.join(", ")).into())
         }
         None => Ok(only.to_vec()),
     }

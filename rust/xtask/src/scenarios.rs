@@ -155,6 +155,13 @@ pub fn all(project: &Path) -> Vec<Scenario> {
             31_300,
             30,
         ),
+        // Every wrong call refused at once, with one error each (the README's table).
+        scenario(
+            "wrong_calls",
+            vec![host("wrong_calls", &[("other", steam(2))], None)],
+            31_500,
+            60,
+        ),
         // Faults from project settings alone: no STEAM_FAKE_PACKET_* in the environment.
         Scenario {
             env: Vec::new(),

@@ -3,10 +3,9 @@
 //! what they send is readable once it is accepted.
 
 use godot::prelude::*;
-use smp_steam::SteamId;
 use smp_steam::messages::{ChannelMessage, SessionInfo};
 
-use super::Steam;
+use super::{Steam, user_id};
 use crate::packet_peer::SteamPacketPeer;
 
 /// Most messages one [method Steam.receiveMessagesOnChannel] call hands out, whatever it asks.
@@ -65,11 +64,14 @@ impl Steam {
         flags: i64,
         channel: i64,
     ) -> i64 {
+        let Some(user) = user_id("sendMessageToUser", remote_steam_id) else {
+            return i64::from(smp_steam::result::INVALID_PARAM);
+        };
         let channel = i32::try_from(channel).unwrap_or(i32::MIN);
         let flags = u32::try_from(flags).unwrap_or(0);
         self.with_api("sendMessageToUser", 0, |api| {
             i64::from(api.networking_messages().send_message_to_user(
-                SteamId(remote_steam_id as u64),
+                user,
                 data.as_slice(),
                 flags,
                 channel,
@@ -101,9 +103,11 @@ impl Steam {
     /// Returns [code]false[/code] when the user has no session with us.
     #[func(rename = acceptSessionWithUser)]
     fn accept_session_with_user(&mut self, remote_steam_id: i64) -> bool {
+        let Some(user) = user_id("acceptSessionWithUser", remote_steam_id) else {
+            return false;
+        };
         self.with_api("acceptSessionWithUser", false, |api| {
-            api.networking_messages()
-                .accept_session_with_user(SteamId(remote_steam_id as u64))
+            api.networking_messages().accept_session_with_user(user)
         })
     }
 
@@ -112,9 +116,11 @@ impl Steam {
     /// [code]false[/code] when there was none.
     #[func(rename = closeSessionWithUser)]
     fn close_session_with_user(&mut self, remote_steam_id: i64) -> bool {
+        let Some(user) = user_id("closeSessionWithUser", remote_steam_id) else {
+            return false;
+        };
         self.with_api("closeSessionWithUser", false, |api| {
-            api.networking_messages()
-                .close_session_with_user(SteamId(remote_steam_id as u64))
+            api.networking_messages().close_session_with_user(user)
         })
     }
 
@@ -123,10 +129,13 @@ impl Steam {
     /// session or channel.
     #[func(rename = closeChannelWithUser)]
     fn close_channel_with_user(&mut self, remote_steam_id: i64, channel: i64) -> bool {
+        let Some(user) = user_id("closeChannelWithUser", remote_steam_id) else {
+            return false;
+        };
         let channel = i32::try_from(channel).unwrap_or(i32::MIN);
         self.with_api("closeChannelWithUser", false, |api| {
             api.networking_messages()
-                .close_channel_with_user(SteamId(remote_steam_id as u64), channel)
+                .close_channel_with_user(user, channel)
         })
     }
 
@@ -149,9 +158,11 @@ impl Steam {
         get_connection: bool,
         get_status: bool,
     ) -> VarDictionary {
+        let Some(user) = user_id("getSessionConnectionInfo", remote_steam_id) else {
+            return session_dictionary(None, get_connection, get_status);
+        };
         let info = self.with_api("getSessionConnectionInfo", None, |api| {
-            api.networking_messages()
-                .session_connection_info(SteamId(remote_steam_id as u64))
+            api.networking_messages().session_connection_info(user)
         });
         session_dictionary(info.as_ref(), get_connection, get_status)
     }

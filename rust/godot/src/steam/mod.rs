@@ -411,6 +411,17 @@ impl Steam {
 
 /// Initializes Steam as the game starts, before any script runs, when the project asks for it
 /// (not in the editor).
+/// `steam_id` as a user's Steam id, for the calls that name a user; `None`, with an error
+/// pushed for `call`, when it is 0, a lobby's, a clan's or any other account's.
+fn user_id(call: &str, steam_id: i64) -> Option<SteamId> {
+    let id = SteamId(steam_id as u64);
+    if id.is_user() {
+        return Some(id);
+    }
+    godot_error!("Steam.{call}: {steam_id} is not a user's Steam id (0, a lobby's or a clan's)");
+    None
+}
+
 pub fn initialize_on_startup() {
     if Engine::singleton().is_editor_hint() || !settings::initialize_on_startup() {
         return;

@@ -2,9 +2,9 @@
 //! signals and enums.
 
 use godot::prelude::*;
-use smp_steam::{P2PSend, P2PSessionError, SteamId};
+use smp_steam::{P2PSend, P2PSessionError};
 
-use super::Steam;
+use super::{Steam, user_id};
 
 #[godot_api(secondary)]
 impl Steam {
@@ -128,8 +128,11 @@ impl Steam {
     /// answer ([code]true[/code] when accepted; always [code]true[/code] in local mode).
     #[func(rename = acceptP2PSessionWithUser)]
     fn accept_p2p_session_with_user(&mut self, remote_steam_id: i64) -> bool {
+        let Some(user) = user_id("acceptP2PSessionWithUser", remote_steam_id) else {
+            return false;
+        };
         self.with_api("acceptP2PSessionWithUser", false, |api| {
-            api.accept_p2p_session(SteamId(remote_steam_id as u64))
+            api.accept_p2p_session(user)
         })
     }
 
@@ -149,9 +152,12 @@ impl Steam {
     /// local mode, [code]false[/code] when there was no such session or channel).
     #[func(rename = closeP2PChannelWithUser)]
     fn close_p2p_channel_with_user(&mut self, remote_steam_id: i64, channel: i64) -> bool {
+        let Some(user) = user_id("closeP2PChannelWithUser", remote_steam_id) else {
+            return false;
+        };
         let channel = i32::try_from(channel).unwrap_or(i32::MIN);
         self.with_api("closeP2PChannelWithUser", false, |api| {
-            api.close_p2p_channel(SteamId(remote_steam_id as u64), channel)
+            api.close_p2p_channel(user, channel)
         })
     }
 
@@ -161,8 +167,11 @@ impl Steam {
     /// them. Returns [code]false[/code] when there was no session (in local mode).
     #[func(rename = closeP2PSessionWithUser)]
     fn close_p2p_session_with_user(&mut self, remote_steam_id: i64) -> bool {
+        let Some(user) = user_id("closeP2PSessionWithUser", remote_steam_id) else {
+            return false;
+        };
         self.with_api("closeP2PSessionWithUser", false, |api| {
-            api.close_p2p_session(SteamId(remote_steam_id as u64))
+            api.close_p2p_session(user)
         })
     }
 
@@ -175,8 +184,11 @@ impl Steam {
     /// (2130706433) once connected, the port 0, and the error always none.
     #[func(rename = getP2PSessionState)]
     fn get_p2p_session_state(&mut self, remote_steam_id: i64) -> VarDictionary {
+        let Some(user) = user_id("getP2PSessionState", remote_steam_id) else {
+            return VarDictionary::new();
+        };
         let state = self.with_api("getP2PSessionState", None, |api| {
-            api.p2p_session_state(SteamId(remote_steam_id as u64))
+            api.p2p_session_state(user)
         });
         let mut result = VarDictionary::new();
         if let Some(state) = state {
@@ -250,18 +262,16 @@ impl Steam {
         send_type: i64,
         #[opt(default = 0)] channel: i64,
     ) -> bool {
+        let Some(user) = user_id("sendP2PPacket", remote_steam_id) else {
+            return false;
+        };
         let Some(send) = P2PSend::from_raw(send_type) else {
             godot_error!("Steam.sendP2PPacket: {send_type} is not a P2P_SEND_* constant");
             return false;
         };
         let channel = i32::try_from(channel).unwrap_or(i32::MIN);
         self.with_api("sendP2PPacket", false, |api| {
-            api.send_p2p_packet(
-                SteamId(remote_steam_id as u64),
-                data.as_slice(),
-                send,
-                channel,
-            )
+            api.send_p2p_packet(user, data.as_slice(), send, channel)
         })
     }
 

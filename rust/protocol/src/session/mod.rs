@@ -229,6 +229,9 @@ impl<B: AsRef<[u8]>> Session<B> {
         if server == self.local {
             return Err(ApiError::SelfConnect);
         }
+        if !server.is_user() {
+            return Err(ApiError::NotAUser(server));
+        }
         self.refuse_new = false;
         self.role = Role::Client(ClientRole {
             server,
@@ -255,6 +258,9 @@ impl<B: AsRef<[u8]>> Session<B> {
         }
         if remote == self.local {
             return Err(ApiError::SelfConnect);
+        }
+        if !remote.is_user() {
+            return Err(ApiError::NotAUser(remote));
         }
         Ok(self.connection_to(remote).is_none())
     }

@@ -623,6 +623,13 @@ fn wrong_calls_are_errors() {
         idle.start_client(steam(5), net.now),
         Err(ApiError::SelfConnect)
     );
+    for nobody in [SteamId(0), SteamId(109775244925020489)] {
+        assert_eq!(
+            idle.start_client(nobody, net.now),
+            Err(ApiError::NotAUser(nobody)),
+            "0 and a lobby's id are no host"
+        );
+    }
     assert_eq!(idle.disconnect_peer(2, false), Err(ApiError::NotActive));
     assert_eq!(
         idle.send(0, 0, TransferMode::Reliable, 1, |_, _, _, _| Ok::<(), ()>(
