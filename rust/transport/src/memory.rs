@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use parking_lot::Mutex;
+use rustc_hash::FxHashMap;
 use smp_protocol::SteamId;
 
 use crate::emulated::wire::WIRE_VERSION;
@@ -17,9 +18,9 @@ use crate::fault::FaultConfig;
 #[derive(Default)]
 struct Switch {
     /// Present users and what waits for them.
-    inboxes: HashMap<SteamId, Vec<WireEvent>>,
+    inboxes: FxHashMap<SteamId, Vec<WireEvent>>,
     /// Each link's two ends.
-    links: HashMap<LinkId, (SteamId, SteamId)>,
+    links: FxHashMap<LinkId, (SteamId, SteamId)>,
     next_link: u64,
 }
 

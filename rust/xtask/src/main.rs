@@ -7,6 +7,8 @@
 //! - `cargo xtask test [--godot-only] [SCENARIO...]`: every test: format, lints, Rust tests, then
 //!   Godot end to end (the editor loading the addon, multi-process scenarios in local mode, the
 //!   demo's scripted session headless and in windows under Xvfb).
+//! - `cargo xtask bench [--rounds N] [--only link|crowd]`: our peer against Godot's `ENetMultiplayerPeer` in real
+//!   headless Godot, and the core alone; prints the table and writes `bench/results/`.
 //! - `cargo xtask fuzz [--minutes N] [TARGET...]`: runs the fuzz targets, growing their corpus.
 //! - `cargo xtask soak [--minutes N]`: eight instances with churn; memory, descriptors, leaks.
 //! - `cargo xtask demo`: builds the addon, gets Godot and opens the demo twice in local mode, or
@@ -16,6 +18,7 @@
 //!   Steamworks adapter's line coverage.
 
 mod addon;
+mod bench;
 mod coverage;
 mod demo;
 mod display;
@@ -52,13 +55,14 @@ fn main() {
         Some("package") => package::package(&workspace_root()).map(|_| ()),
         Some("test") => test(&args[1..]),
         Some("demo") => demo::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::long(&args[1..]),
         Some("soak") => soak::long(&args[1..]),
         Some("standin") => standin::build().map(|_| ()),
         _ => Err(
             "usage: cargo xtask addon [--debug] [--universal] | package \
-                  | test [--godot-only] [SCENARIO...] | demo \
-                  | fuzz [--minutes N] [TARGET...] | soak [--minutes N] | standin"
+                  | test [--godot-only] [SCENARIO...] | bench [--rounds N] [--only link|crowd] \
+                  | demo | fuzz [--minutes N] [TARGET...] | soak [--minutes N] | standin"
                 .into(),
         ),
     };
@@ -114,6 +118,7 @@ fn test(args: &[String]) -> Result<()> {
     for scenario in scenarios::all(&project)
         .into_iter()
         .chain(enet_game::scenarios(&project))
+        .chain(bench::quick_scenarios(&project))
     {
         if !only.is_empty() && !only.contains(&scenario.name) {
             continue;

@@ -9,8 +9,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use plotters::prelude::*;
-use plotters::style::{FontStyle, register_font};
 
+use crate::bench::chart::{draw_error as chart_error, use_embedded_font};
 use crate::e2e::{self, Backend, Process, Scenario, Screen};
 use crate::godot::Godot;
 use crate::{Result, workspace_root};
@@ -212,9 +212,7 @@ fn summarize(samples: &[Sample]) -> Result<Summary> {
 }
 
 fn draw(samples: &[Sample], summary: &Summary, path: &Path) -> Result<()> {
-    // No system fonts may be installed: the text is drawn with DejaVu Sans, embedded.
-    register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())
-        .map_err(|_| "DejaVu Sans did not load")?;
+    use_embedded_font()?;
     let root = BitMapBackend::new(path, (900, 420)).into_drawing_area();
     root.fill(&WHITE).map_err(chart_error)?;
     let seconds = samples.last().map_or(1.0, |s| s.seconds);
@@ -248,10 +246,6 @@ fn draw(samples: &[Sample], summary: &Summary, path: &Path) -> Result<()> {
         .map_err(chart_error)?;
     root.present().map_err(chart_error)?;
     Ok(())
-}
-
-fn chart_error<E: std::fmt::Debug>(err: E) -> Box<dyn std::error::Error> {
-    format!("drawing the soak chart: {err:?}").into()
 }
 
 #[cfg(test)]

@@ -10,8 +10,10 @@ mod mesh;
 mod remote;
 mod traffic;
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
+
+use rustc_hash::FxHashMap;
 
 use crate::event::{Action, ApiError, DropCounts, Event, Packet};
 use crate::header::{MAX_CHANNELS, MAX_HEADER_LEN};
@@ -102,7 +104,7 @@ pub struct Session<B> {
     unique_id: PeerId,
     status: ConnectionStatus,
     refuse_new: bool,
-    remotes: HashMap<ConnectionId, Remote<B>>,
+    remotes: FxHashMap<ConnectionId, Remote<B>>,
     peers: BTreeMap<PeerId, PeerSlot>,
     /// Who may connect, when restricted (a peer started from a lobby): its members.
     admitted: Option<HashSet<SteamId>>,
@@ -129,7 +131,7 @@ impl<B: AsRef<[u8]>> Session<B> {
             unique_id: 0,
             status: ConnectionStatus::Disconnected,
             refuse_new: false,
-            remotes: HashMap::new(),
+            remotes: FxHashMap::default(),
             peers: BTreeMap::new(),
             admitted: None,
             awaiting: Vec::new(),

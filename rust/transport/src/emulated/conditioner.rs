@@ -6,6 +6,8 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+
+use rustc_hash::FxHashMap;
 use std::time::{Duration, Instant};
 
 use smp_protocol::rng::Rng;
@@ -67,7 +69,7 @@ pub struct Conditioner {
     rng: Rng,
     queue: BinaryHeap<Reverse<Scheduled>>,
     order: u64,
-    clocks: HashMap<LinkId, LinkClock>,
+    clocks: FxHashMap<LinkId, LinkClock>,
 }
 
 impl Conditioner {
@@ -79,7 +81,7 @@ impl Conditioner {
             rng,
             queue: BinaryHeap::new(),
             order: 0,
-            clocks: HashMap::new(),
+            clocks: FxHashMap::default(),
         }
     }
 

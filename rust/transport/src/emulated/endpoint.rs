@@ -1,9 +1,10 @@
 //! One emulated user's networking-sockets interface: listen sockets, connections and their
 //! states, as Steam keeps them, over any [`Wire`].
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use rustc_hash::FxHashMap;
 use smp_protocol::{ConnectionId, SteamId};
 
 use super::conditioner::Conditioner;
@@ -74,10 +75,10 @@ pub struct Endpoint<W> {
     owner_faults: Vec<(OwnerId, FaultConfig)>,
     next_handle: u32,
     next_owner: u64,
-    listen_sockets: HashMap<ListenSocketId, ListenSocket>,
-    conns: HashMap<ConnectionId, Conn>,
-    by_link: HashMap<LinkId, ConnectionId>,
-    owners: HashMap<OwnerId, OwnerQueues>,
+    listen_sockets: FxHashMap<ListenSocketId, ListenSocket>,
+    conns: FxHashMap<ConnectionId, Conn>,
+    by_link: FxHashMap<LinkId, ConnectionId>,
+    owners: FxHashMap<OwnerId, OwnerQueues>,
     arrived: Vec<WireEvent>,
     released: Vec<WireEvent>,
     /// The zero of the clock probes carry.
@@ -95,10 +96,10 @@ impl<W: Wire> Endpoint<W> {
             owner_faults: Vec::new(),
             next_handle: 1,
             next_owner: 1,
-            listen_sockets: HashMap::new(),
-            conns: HashMap::new(),
-            by_link: HashMap::new(),
-            owners: HashMap::new(),
+            listen_sockets: FxHashMap::default(),
+            conns: FxHashMap::default(),
+            by_link: FxHashMap::default(),
+            owners: FxHashMap::default(),
             arrived: Vec::new(),
             released: Vec::new(),
             epoch: Instant::now(),

@@ -4,12 +4,12 @@
 //! directory and no daemon, and the kernel reports at once when a user is not there or when
 //! its process ends. Sockets are non-blocking and served from the caller's `poll`.
 
-use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use log::debug;
+use rustc_hash::FxHashMap;
 use smp_protocol::SteamId;
 
 use super::codec::{self, CodecError, Frame};
@@ -28,7 +28,11 @@ struct TcpLink {
     stream: TcpStream,
     outgoing: Vec<u8>,
     written: usize,
+    /// `incoming[..filled]` was read and not decoded yet; the rest is room for the next reads,
+    /// zeroed once when it grows, so that a read does not clear 64 KiB first (an idle game
+    /// polls every link every frame).
     incoming: Vec<u8>,
+    filled: usize,
     /// Who is at the other end; unknown for an incoming stream until its `Open`.
     remote: Option<SteamId>,
     /// Set once we closed: flush, half-close, wait for the remote's end, then drop.
@@ -46,6 +50,7 @@ impl TcpLink {
             outgoing: Vec::new(),
             written: 0,
             incoming: Vec::new(),
+            filled: 0,
             remote,
             closing_until: None,
             write_shut: false,
@@ -83,9 +88,9 @@ impl TcpLink {
             }
         }
         let _ = self.stream.shutdown(Shutdown::Write);
-        self.incoming.clear();
+        self.filled = 0;
         let _ = self.fill();
-        self.incoming.clear();
+        self.filled = 0;
     }
 
     /// Drops every frame not yet started, keeping a frame already partly written whole.
@@ -104,13 +109,13 @@ impl TcpLink {
     /// Ok(false) means the remote closed the stream.
     fn fill(&mut self) -> std::io::Result<bool> {
         for _ in 0..READS_PER_POLL {
-            let start = self.incoming.len();
-            self.incoming.resize(start + READ_CHUNK, 0);
-            let read = self.stream.read(&mut self.incoming[start..]);
-            self.incoming.truncate(start + *read.as_ref().unwrap_or(&0));
-            match read {
+            let end = self.filled + READ_CHUNK;
+            if self.incoming.len() < end {
+                self.incoming.resize(end, 0);
+            }
+            match self.stream.read(&mut self.incoming[self.filled..end]) {
                 Ok(0) => return Ok(false),
-                Ok(_) => {}
+                Ok(n) => self.filled += n,
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(true),
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
@@ -132,7 +137,7 @@ pub struct TcpWire {
     identity: SteamId,
     port_base: u16,
     listener: TcpListener,
-    links: HashMap<LinkId, TcpLink>,
+    links: FxHashMap<LinkId, TcpLink>,
     next_link: u64,
 }
 
@@ -160,7 +165,7 @@ impl TcpWire {
             identity,
             port_base,
             listener,
-            links: HashMap::new(),
+            links: FxHashMap::default(),
             next_link: 1,
         })
     }
@@ -216,9 +221,9 @@ impl TcpWire {
             // Read and drop what the remote still sends until it hangs up: closing with
             // unread data would reset the stream, and a reset destroys our close frame in the
             // remote's receive buffer.
-            tcp.incoming.clear();
+            tcp.filled = 0;
             let remote_done = !matches!(tcp.fill(), Ok(true));
-            tcp.incoming.clear();
+            tcp.filled = 0;
             if (tcp.write_shut && remote_done) || now >= until {
                 return Outcome::Ended(None);
             }
@@ -230,7 +235,7 @@ impl TcpWire {
         };
         let mut used = 0;
         let outcome = loop {
-            match codec::decode(&tcp.incoming[used..]) {
+            match codec::decode(&tcp.incoming[used..tcp.filled]) {
                 Ok(None) => break Outcome::Open,
                 Ok(Some((frame, len))) => {
                     used += len;
@@ -290,7 +295,8 @@ impl TcpWire {
                 }
             }
         };
-        tcp.incoming.drain(..used);
+        tcp.incoming.copy_within(used..tcp.filled, 0);
+        tcp.filled -= used;
         match outcome {
             Outcome::Open if !open => Outcome::Ended(Some(format!(
                 "the process of {} ended",
