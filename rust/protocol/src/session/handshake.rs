@@ -40,6 +40,11 @@ impl<B: AsRef<[u8]>> Session<B> {
     /// `Close`, or, for a user not admitted yet, waits a little: a new lobby member's request
     /// can arrive before the lobby says it joined.
     pub fn on_connection_request(&mut self, conn: ConnectionId, remote: SteamId, now: Instant) {
+        if self.remotes.contains_key(&conn) {
+            // A transport never reuses a live handle; believing it would re-label a peer.
+            debug!("ignored a connection request on {conn}, which is already open");
+            return;
+        }
         let refusal = match &self.role {
             Role::Inactive => Some(CloseReason::Closed),
             _ if self.refuse_new => Some(CloseReason::Refused),
@@ -104,6 +109,10 @@ impl<B: AsRef<[u8]>> Session<B> {
 
     /// The driver dialled `remote` (for `create_client` or `add_peer`) and got `conn`.
     pub fn on_dialed(&mut self, conn: ConnectionId, remote: SteamId, now: Instant) {
+        if self.remotes.contains_key(&conn) {
+            debug!("ignored a dial reported on {conn}, which is already open");
+            return;
+        }
         let channels = self.config.channels;
         self.remotes
             .insert(conn, Remote::new(remote, true, channels, now));
