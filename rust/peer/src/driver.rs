@@ -65,6 +65,12 @@ impl PeerDriver {
         }
     }
 
+    /// Packets the transport threw away as malformed or stray (see
+    /// [`Sockets::dropped_by_transport`]).
+    pub fn transport_dropped(&self) -> u64 {
+        self.sockets.dropped_by_transport()
+    }
+
     /// The protocol state, for reading.
     pub fn session(&self) -> &Session<Vec<u8>> {
         &self.session

@@ -253,4 +253,10 @@ pub trait Sockets {
 
     /// Moves data and fires timers; call once per frame (Steam's callbacks and service thread).
     fn pump(&mut self, now: Instant);
+
+    /// Packets from the network the transport threw away as malformed or stray, for all the
+    /// views of this user. Steam's sockets drop such packets themselves, unseen: 0.
+    fn dropped_by_transport(&self) -> u64 {
+        0
+    }
 }

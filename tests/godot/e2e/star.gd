@@ -31,6 +31,8 @@ func run_host() -> void:
 	await send_traffic(0)
 	await wait_until(func(): return traffic_complete([a, b]), 20.0, "every reliable packet from both clients")
 	check_traffic([a, b])
+	if args.get("transport") == "legacy_p2p":
+		check(peer.collect_debug_data().dropped.transport >= 1, "a's hostile packet was dropped and counted, and the game went on")
 
 	await barrier("big", 2)
 	big.rpc(make_big())
@@ -105,6 +107,9 @@ func run_client() -> void:
 		if id != 1:
 			other = id
 
+	if args.get("transport") == "legacy_p2p" and args.role == "a":
+		# A hostile packet on the legacy transport's channel, ahead of the traffic.
+		Steam.sendP2PPacket(arg_int("host"), PackedByteArray([0xFF, 0xEE, 1, 2]), Steam.P2P_SEND_RELIABLE, 1000)
 	await barrier("traffic", 2)
 	send_traffic(1)  # Both streams at once: not awaited.
 	await send_traffic(other)

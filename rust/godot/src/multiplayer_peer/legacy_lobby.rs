@@ -165,8 +165,9 @@ impl SteamMultiplayerPeer {
     /// ([code]ping[/code], [code]connection_quality_local[/code], ...). Ours adds
     /// [code]dropped[/code]: what the network sent that the peer threw away, by cause
     /// ([code]malformed[/code], [code]stale[/code] and [code]duplicate[/code] unreliable
-    /// packets, [code]unknown_connection[/code], and [code]refused_flood[/code]: connection
-    /// attempts refused because too many were waiting).
+    /// packets, [code]unknown_connection[/code], [code]refused_flood[/code]: connection
+    /// attempts refused because too many were waiting, and [code]transport[/code]: packets the
+    /// legacy P2P transport could not read, for every peer of this user).
     #[func]
     fn collect_debug_data(&self) -> VarDictionary {
         let lobby = self.lobby_start.lobby().or(self.lobby);
@@ -220,10 +221,10 @@ impl SteamMultiplayerPeer {
             }
         }
         out.set("connections", &connections);
-        let drops = self
+        let (drops, transport) = self
             .driver
             .as_ref()
-            .map(|d| d.session().drops())
+            .map(|d| (d.session().drops(), d.transport_dropped()))
             .unwrap_or_default();
         let mut dropped = VarDictionary::new();
         dropped.set("malformed", drops.malformed as i64);
@@ -231,6 +232,7 @@ impl SteamMultiplayerPeer {
         dropped.set("duplicate", drops.duplicate as i64);
         dropped.set("unknown_connection", drops.unknown_connection as i64);
         dropped.set("refused_flood", drops.refused_flood as i64);
+        dropped.set("transport", transport as i64);
         out.set("dropped", &dropped);
         out
     }

@@ -56,11 +56,6 @@ impl<P: P2PNetworking> LegacyWire<P> {
         }
     }
 
-    /// Malformed or stray packets dropped so far.
-    pub fn dropped(&self) -> u64 {
-        self.dropped
-    }
-
     fn add_link(&mut self, key: LinkKey) -> LinkId {
         let link = LinkId(self.next_link);
         self.next_link += 1;
@@ -279,6 +274,10 @@ impl<P: P2PNetworking> Wire for LegacyWire<P> {
 
     fn admit_only(&mut self, remotes: Option<&[SteamId]>) {
         self.admitted = remotes.map(|r| r.iter().copied().collect());
+    }
+
+    fn dropped(&self) -> u64 {
+        self.dropped
     }
 }
 

@@ -406,6 +406,11 @@ impl<W: Wire> Endpoint<W> {
         (conn.state == ConnectionState::Connected).then_some(quality)
     }
 
+    /// What the wire threw away as malformed or stray (see [`Wire::dropped`]).
+    pub fn wire_dropped(&self) -> u64 {
+        self.wire.dropped()
+    }
+
     /// See [`crate::Sockets::admit_only`]. The wire learns who may reach any listen socket.
     pub fn admit_only(&mut self, owner: OwnerId, remotes: Option<&[SteamId]>) {
         if let Some(queues) = self.owners.get_mut(&owner) {

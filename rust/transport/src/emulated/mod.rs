@@ -124,6 +124,10 @@ impl<W: Wire> Sockets for EmulatedSockets<W> {
         self.endpoint.lock().set_owner_faults(self.owner, options);
     }
 
+    fn dropped_by_transport(&self) -> u64 {
+        self.endpoint.lock().wire_dropped()
+    }
+
     fn pump(&mut self, now: Instant) {
         self.endpoint.lock().pump(now);
     }

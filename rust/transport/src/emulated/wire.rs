@@ -105,4 +105,11 @@ pub trait Wire {
     /// Who may open links to us (`None`: anyone), for a wire that can keep others out before
     /// their links open. Memory and TCP links cannot: the endpoint's owner rejects them.
     fn admit_only(&mut self, _remotes: Option<&[SteamId]>) {}
+
+    /// Packets the wire threw away as malformed or stray, for a wire that reads a format
+    /// strangers can send (the legacy P2P API's packets); the TCP and memory wires' links
+    /// carry only what an endpoint wrote.
+    fn dropped(&self) -> u64 {
+        0
+    }
 }
