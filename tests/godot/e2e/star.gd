@@ -51,6 +51,9 @@ func run_host() -> void:
 	check(not multiplayer.get_peers().has(b), "the kicked client is gone")
 	check(kicked.get_connection_quality().is_empty(), "a gone peer has no connection quality")
 	check(not Performance.has_custom_monitor("Steam peer %d/Ping (ms)" % b), "nor monitors")
+	check(kicked.get_state() == SteamPacketPeer.STATE_NONE, "a gone peer's state is STATE_NONE")
+	expect_error("no connected peer has id %d" % b)
+	kicked.disconnect_peer(false)
 	await wait_until(func(): return multiplayer.get_peers().size() == 2, 15.0, "the kicked client to come back")
 
 	var gate := open_refusing_gate()
