@@ -59,7 +59,11 @@ pub fn run(data: &[u8]) {
                 session.set_admitted(members, now);
             }
             9 => {
-                let _ = session.disconnect_peer(peer_id(&mut script), script.pick(2) == 0);
+                let (id, force) = (peer_id(&mut script), script.pick(2) == 0);
+                // A forced disconnect is silent, as Godot expects: the peer is simply gone.
+                if session.disconnect_peer(id, force).is_ok() && force {
+                    peers.connected.remove(&id);
+                }
             }
             _ => {
                 // Silent, as Godot expects of close(): what it was told is void.
