@@ -63,11 +63,7 @@ fn incoming(
     sender: SteamId,
     number: i64,
 ) -> *mut sys::SteamNetworkingMessage_t {
-    let flags = if received.reliable {
-        sys::k_nSteamNetworkingSend_Reliable
-    } else {
-        sys::k_nSteamNetworkingSend_Unreliable
-    };
+    let flags = send_flags(received.reliable);
     let message = new_message(received.data);
     // SAFETY: a live message of ours; the identity lies inside it.
     unsafe {
@@ -80,13 +76,7 @@ fn incoming(
                 m_idxLane: received.lane,
             }
         );
-        write_identity(
-            message.cast::<u8>().add(std::mem::offset_of!(
-                sys::SteamNetworkingMessage_t,
-                m_identityPeer
-            )),
-            sender,
-        );
+        write_sender(message, sender);
     }
     message
 }
@@ -96,11 +86,7 @@ fn incoming(
 pub fn on_channel(
     received: smp_steam::messages::ChannelMessage,
 ) -> *mut sys::SteamNetworkingMessage_t {
-    let flags = if received.reliable {
-        sys::k_nSteamNetworkingSend_Reliable
-    } else {
-        sys::k_nSteamNetworkingSend_Unreliable
-    };
+    let flags = send_flags(received.reliable);
     let message = new_message(received.data);
     // SAFETY: a live message of ours; the identity lies inside it.
     unsafe {
@@ -113,10 +99,28 @@ pub fn on_channel(
                 m_nFlags: flags,
             }
         );
-        let peer = std::mem::offset_of!(sys::SteamNetworkingMessage_t, m_identityPeer);
-        write_identity(message.cast::<u8>().add(peer), received.sender);
+        write_sender(message, received.sender);
     }
     message
+}
+
+/// The SDK's send flags for a message received reliably or not.
+fn send_flags(reliable: bool) -> i32 {
+    if reliable {
+        sys::k_nSteamNetworkingSend_Reliable
+    } else {
+        sys::k_nSteamNetworkingSend_Unreliable
+    }
+}
+
+/// Writes `sender` as the identity of `message`.
+///
+/// # Safety
+/// `message` is a live message made by `new_message`.
+unsafe fn write_sender(message: *mut sys::SteamNetworkingMessage_t, sender: SteamId) {
+    let peer = std::mem::offset_of!(sys::SteamNetworkingMessage_t, m_identityPeer);
+    // SAFETY: the identity lies inside the live message.
+    unsafe { write_identity(message.cast::<u8>().add(peer), sender) };
 }
 
 /// `ISteamNetworkingUtils::AllocateMessage`: a message with a zeroed buffer of `size` bytes.
