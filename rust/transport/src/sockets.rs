@@ -191,6 +191,18 @@ impl fmt::Display for SocketError {
 
 impl std::error::Error for SocketError {}
 
+/// Refuses what Steam refuses of a message of `size` bytes on `lane` of a connection with
+/// `lanes` lanes, in Steam's order: more than `max` bytes first, then a lane out of range.
+pub fn check_message(size: usize, max: usize, lane: u16, lanes: u16) -> Result<(), SocketError> {
+    if size > max {
+        return Err(SocketError::TooLarge { size, max });
+    }
+    if lane >= lanes {
+        return Err(SocketError::InvalidParam(format!("lane {lane} of {lanes}")));
+    }
+    Ok(())
+}
+
 /// One peer's view of a networking-sockets interface: listen, connect, accept or reject,
 /// send with flags and lane, receive in batches, and hear connection status changes.
 ///
