@@ -1,123 +1,17 @@
-//! Connection lifecycle: admission, the `Hello`/`Welcome` handshake, timeouts and losses.
+//! The `Hello`/`Welcome` handshake: control messages, peer ids, and establishing a peer.
 
-use std::collections::HashSet;
 use std::time::Instant;
 
 use log::{debug, error, info, warn};
 
-use super::remote::{Phase, Remote};
+use super::remote::Phase;
 use super::{PeerSlot, Pending, Role, Session};
 use crate::control::{Control, ControlError, Hello, PROTOCOL_VERSION, Welcome};
 use crate::event::{Action, Event};
-use crate::ids::{ConnectionId, HOST_PEER_ID, PeerId, SteamId, is_client_id};
+use crate::ids::{ConnectionId, HOST_PEER_ID, PeerId, is_client_id};
 use crate::reason::CloseReason;
 
 impl<B: AsRef<[u8]>> Session<B> {
-    /// Restricts who may connect to `members` (a peer started from a lobby), or lifts the
-    /// restriction (`None`). Requests that were waiting for their sender to be admitted go on.
-    pub fn set_admitted(&mut self, members: Option<HashSet<SteamId>>, now: Instant) {
-        self.admitted = members;
-        let waiting = std::mem::take(&mut self.awaiting);
-        for (conn, remote, deadline) in waiting {
-            if self.is_admitted(remote) {
-                self.on_connection_request(conn, remote, now);
-            } else {
-                self.awaiting.push((conn, remote, deadline));
-            }
-        }
-    }
-
-    /// A peer from a lobby admits the lobby's members; a client in a full mesh, its host and
-    /// the clients its host introduced; a host, anyone.
-    fn is_admitted(&self, remote: SteamId) -> bool {
-        match &self.admitted {
-            Some(members) => members.contains(&remote),
-            None => self.introduced_or_host(remote),
-        }
-    }
-
-    /// A remote asks to connect through our listen socket. The session queues `Accept` or
-    /// `Close`, or, for a user not admitted yet, waits a little: a new lobby member's request
-    /// can arrive before the lobby says it joined.
-    pub fn on_connection_request(&mut self, conn: ConnectionId, remote: SteamId, now: Instant) {
-        if self.remotes.contains_key(&conn) {
-            // A transport never reuses a live handle; believing it would re-label a peer.
-            debug!("ignored a connection request on {conn}, which is already open");
-            return;
-        }
-        let refusal = match &self.role {
-            Role::Inactive => Some(CloseReason::Closed),
-            _ if self.refuse_new => Some(CloseReason::Refused),
-            Role::Client(client)
-                if client.confirmed && client.host_relays && remote != client.server =>
-            {
-                Some(CloseReason::NoMesh)
-            }
-            _ => None,
-        };
-        if let Some(reason) = refusal {
-            info!("refused a connection from {remote}: {}", reason.describe());
-            self.reject(conn, reason);
-            return;
-        }
-        let waiting = self.awaiting.iter().any(|(c, _, _)| *c == conn);
-        if !waiting && self.pending_connections() >= self.config.max_pending {
-            self.drops.refused_flood += 1;
-            debug!(
-                "refused a connection from {remote}: {} connections already wait for their handshake",
-                self.config.max_pending
-            );
-            self.reject(conn, CloseReason::Busy);
-            return;
-        }
-        if !self.is_admitted(remote) {
-            if !waiting {
-                debug!("{remote} asks to connect but is not in the lobby (yet); waiting");
-                self.awaiting
-                    .push((conn, remote, now + self.config.admission_grace));
-            }
-            return;
-        }
-        if let Some((existing, current)) = self.connection_to(remote) {
-            // Both sides dialled at once, or the remote dials again. Both sides apply the same
-            // rule: an established connection stays; otherwise the smaller Steam id's dial wins.
-            let keep_existing =
-                current.phase == Phase::Established || (current.dialed && self.local < remote);
-            if keep_existing {
-                debug!("dropping a second connection from {remote}");
-                self.reject(conn, CloseReason::Duplicate);
-                return;
-            }
-            debug!("{remote} dialled us too; keeping its connection");
-            self.remotes.remove(&existing);
-            self.reject(existing, CloseReason::Duplicate);
-        }
-        let channels = self.config.channels;
-        self.remotes
-            .insert(conn, Remote::new(remote, false, channels, now));
-        self.actions.push_back(Action::Accept(conn));
-    }
-
-    /// Connections not established yet: waiting for admission, or in their handshake.
-    fn pending_connections(&self) -> usize {
-        let handshaking = self
-            .remotes
-            .values()
-            .filter(|r| r.phase != Phase::Established);
-        self.awaiting.len() + handshaking.count()
-    }
-
-    /// The driver dialled `remote` (for `create_client` or `add_peer`) and got `conn`.
-    pub fn on_dialed(&mut self, conn: ConnectionId, remote: SteamId, now: Instant) {
-        if self.remotes.contains_key(&conn) {
-            debug!("ignored a dial reported on {conn}, which is already open");
-            return;
-        }
-        let channels = self.config.channels;
-        self.remotes
-            .insert(conn, Remote::new(remote, true, channels, now));
-    }
-
     /// The transport reports `conn` connected: the handshake starts.
     pub fn on_connected(&mut self, conn: ConnectionId, now: Instant) {
         let Some(remote) = self.remotes.get_mut(&conn) else {
@@ -127,84 +21,6 @@ impl<B: AsRef<[u8]>> Session<B> {
             remote.phase = Phase::Handshaking;
         }
         self.send_hello_if_ready(conn, now);
-    }
-
-    /// The transport reports `conn` closed by the remote or lost, with Steam's end reason.
-    pub fn on_closed(&mut self, conn: ConnectionId, end_reason: i32, detail: &str) {
-        self.awaiting.retain(|(c, _, _)| *c != conn);
-        let Some(remote) = self.remotes.remove(&conn) else {
-            return;
-        };
-        let reason = CloseReason::from_code(end_reason);
-        if reason == Some(CloseReason::Duplicate) && remote.phase != Phase::Established {
-            debug!("{} kept its other connection with us", remote.steam_id);
-            return;
-        }
-        if self.mesh_link_closed(&remote, reason) {
-            return;
-        }
-        let description = match reason {
-            Some(reason) => reason.describe().to_owned(),
-            None if detail.is_empty() => format!("connection ended (end reason {end_reason})"),
-            None => format!("{detail} (end reason {end_reason})"),
-        };
-        self.after_loss(remote, &description);
-    }
-
-    /// Time passes: handshakes are retried, and those that took too long are dropped.
-    pub fn on_tick(&mut self, now: Instant) {
-        if let Role::Client(client) = &self.role
-            && !client.confirmed
-            && now >= client.deadline
-        {
-            let timeout = self.config.handshake_timeout.as_secs_f32();
-            self.fail_client(&format!("the host did not admit us within {timeout} s"));
-            return;
-        }
-        let mut refused = Vec::new();
-        self.awaiting.retain(|&(conn, remote, deadline)| {
-            let expired = now >= deadline;
-            if expired {
-                refused.push((conn, remote));
-            }
-            !expired
-        });
-        for (conn, remote) in refused {
-            self.refuse_unadmitted(conn, remote);
-        }
-        let timeout = self.config.handshake_timeout;
-        let interval = self.config.hello_interval;
-        let mut expired = std::mem::take(&mut self.scratch);
-        let mut resend = Vec::new();
-        for (&conn, remote) in &self.remotes {
-            if remote.phase == Phase::Established {
-                continue;
-            }
-            if now >= remote.opened_at + timeout {
-                expired.push(conn);
-            } else if remote
-                .hello_sent_at
-                .is_some_and(|sent| now >= sent + interval)
-            {
-                resend.push(conn);
-            }
-        }
-        for conn in resend {
-            self.send_hello(conn, now);
-        }
-        for conn in expired.drain(..) {
-            warn!(
-                "the handshake on connection {conn} did not complete within {} s",
-                timeout.as_secs_f32()
-            );
-            self.drop_connection(
-                conn,
-                CloseReason::HandshakeTimeout,
-                "the handshake timed out",
-            );
-        }
-        self.scratch = expired;
-        self.mesh_tick(now);
     }
 
     /// A control message arrived on `conn`.
@@ -398,7 +214,7 @@ impl<B: AsRef<[u8]>> Session<B> {
         }
     }
 
-    fn send_hello(&mut self, conn: ConnectionId, now: Instant) {
+    pub(super) fn send_hello(&mut self, conn: ConnectionId, now: Instant) {
         let session_host = match &self.role {
             Role::Client(client) => client.server,
             _ => self.local,
@@ -452,62 +268,5 @@ impl<B: AsRef<[u8]>> Session<B> {
         for data in early {
             self.deliver(conn, data);
         }
-    }
-
-    pub(super) fn reject(&mut self, conn: ConnectionId, reason: CloseReason) {
-        self.actions.push_back(Action::Close {
-            conn,
-            reason,
-            linger: false,
-        });
-    }
-
-    /// Closes `conn` on our own initiative and deals with what that means.
-    pub(super) fn drop_connection(
-        &mut self,
-        conn: ConnectionId,
-        reason: CloseReason,
-        description: &str,
-    ) {
-        let Some(remote) = self.remotes.remove(&conn) else {
-            return;
-        };
-        self.reject(conn, reason);
-        self.after_loss(remote, description);
-    }
-
-    /// A connection is gone: a known peer departs; a host never reached fails the client.
-    fn after_loss(&mut self, remote: Remote<B>, description: &str) {
-        let server = match &self.role {
-            Role::Client(client) => Some((client.server, client.confirmed)),
-            _ => None,
-        };
-        if remote.phase == Phase::Established {
-            info!(
-                "peer {} ({}) left: {description}",
-                remote.peer_id, remote.steam_id
-            );
-            self.depart(remote.peer_id);
-            if server.is_some() && remote.peer_id == HOST_PEER_ID {
-                self.leave_host();
-            }
-        } else if server == Some((remote.steam_id, false)) {
-            self.fail_client(description);
-        } else {
-            debug!(
-                "connection with {} ended during the handshake: {description}",
-                remote.steam_id
-            );
-        }
-    }
-
-    fn fail_client(&mut self, description: &str) {
-        if let Role::Client(client) = &self.role {
-            warn!(
-                "could not connect to the host {}: {description}",
-                client.server
-            );
-        }
-        self.teardown(CloseReason::Closed, false);
     }
 }

@@ -5,13 +5,17 @@
 //! current time, then drains what it hands back: transport [`Action`]s, Godot [`Event`]s and
 //! received packets.
 
+mod admission;
+mod config;
 mod handshake;
+mod losses;
 mod mesh;
+mod peers;
 mod remote;
 mod traffic;
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rustc_hash::FxHashMap;
 
@@ -21,49 +25,8 @@ use crate::ids::{ConnectionId, HOST_PEER_ID, PeerId, SteamId};
 use crate::mode::ConnectionStatus;
 use crate::reason::CloseReason;
 use crate::rng::Rng;
+pub use config::Config;
 use remote::Remote;
-
-/// Settings fixed for the life of a session.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// Transfer channels `0..channels`; at most [`MAX_CHANNELS`].
-    pub channels: usize,
-    /// True on a host that lets Godot relay between clients (star); false for a full mesh.
-    pub server_relay: bool,
-    /// The longest a connection may take from opening to a completed handshake.
-    pub handshake_timeout: Duration,
-    /// How often an unanswered `Hello` is sent again.
-    pub hello_interval: Duration,
-    /// The largest message the transport carries, header included.
-    pub max_message_size: usize,
-    /// How much data a remote may send before its handshake completes.
-    pub max_early_bytes: usize,
-    /// How long a connection request from a user not (yet) admitted waits for it to be; also
-    /// how long a client the host says has left may keep its connection with us.
-    pub admission_grace: Duration,
-    /// The most connections that may wait for their handshake (or their admission) at once;
-    /// more are refused, so that a flood of attempts cannot grow memory without bound.
-    pub max_pending: usize,
-    /// In a full mesh, a client connects by itself to every other client its host introduces
-    /// (the default); without it, the game connects them with `add_peer`.
-    pub auto_mesh: bool,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            channels: 4,
-            server_relay: false,
-            handshake_timeout: Duration::from_secs(10),
-            hello_interval: Duration::from_secs(1),
-            max_message_size: 512 * 1024,
-            max_early_bytes: 8 * 1024 * 1024,
-            admission_grace: Duration::from_secs(5),
-            max_pending: 64,
-            auto_mesh: true,
-        }
-    }
-}
 
 #[derive(Debug)]
 enum Role {
@@ -349,39 +312,6 @@ impl<B: AsRef<[u8]>> Session<B> {
         }
     }
 
-    /// Ids of the peers Godot knows as connected.
-    pub fn peer_ids(&self) -> impl Iterator<Item = PeerId> + '_ {
-        self.peers
-            .iter()
-            .filter(|(_, slot)| matches!(slot, PeerSlot::Live(_)))
-            .map(|(&id, _)| id)
-    }
-
-    /// The connection and Steam id of a connected peer.
-    pub fn peer(&self, id: PeerId) -> Option<(ConnectionId, SteamId)> {
-        match self.peers.get(&id)? {
-            PeerSlot::Live(conn) => Some((*conn, self.remotes.get(conn)?.steam_id)),
-            PeerSlot::Departing => None,
-        }
-    }
-
-    /// The peer id of a Steam id: our own id for our Steam id, else a connected peer's.
-    pub fn peer_id_for_steam_id(&self, steam_id: SteamId) -> Option<PeerId> {
-        if steam_id == self.local {
-            return self.is_active().then_some(self.unique_id);
-        }
-        let (_, remote) = self.connection_to(steam_id)?;
-        (remote.phase == remote::Phase::Established).then_some(remote.peer_id)
-    }
-
-    /// The Steam id of a peer id: ours for our id, else a connected peer's.
-    pub fn steam_id_for_peer_id(&self, id: PeerId) -> Option<SteamId> {
-        if self.is_active() && id == self.unique_id {
-            return Some(self.local);
-        }
-        self.peer(id).map(|(_, steam_id)| steam_id)
-    }
-
     /// Packets waiting for Godot.
     pub fn available_packets(&self) -> usize {
         self.inbox.len()
@@ -412,14 +342,6 @@ impl<B: AsRef<[u8]>> Session<B> {
                 return id;
             }
         }
-    }
-
-    /// The connection we have with `steam_id`, if any.
-    fn connection_to(&self, steam_id: SteamId) -> Option<(ConnectionId, &Remote<B>)> {
-        self.remotes
-            .iter()
-            .find(|(_, remote)| remote.steam_id == steam_id)
-            .map(|(&conn, remote)| (conn, remote))
     }
 
     /// Marks a connected peer as gone; Godot hears it once its packets are read.
