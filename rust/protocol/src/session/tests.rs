@@ -202,6 +202,11 @@ impl Net {
         std::mem::take(&mut self.events[index])
     }
 
+    /// Discards what every session has heard so far.
+    fn forget_events(&mut self) {
+        self.events.iter_mut().for_each(Vec::clear);
+    }
+
     fn advance(&mut self, by: Duration) {
         self.now += by;
         let now = self.now;
@@ -217,6 +222,17 @@ fn star(clients: usize, relay: bool) -> Net {
         clients,
         Config {
             server_relay: relay,
+            ..Config::default()
+        },
+    )
+}
+
+/// A star whose clients connect to each other only when the game adds them (no `auto_mesh`).
+fn manual_mesh(clients: usize) -> Net {
+    star_with(
+        clients,
+        Config {
+            auto_mesh: false,
             ..Config::default()
         },
     )
@@ -365,13 +381,7 @@ fn another_protocol_version_is_refused_with_a_reason() {
 #[test]
 fn mesh_clients_dialling_each_other_keep_one_connection() {
     // As GodotSteam's games mesh: each client adds the other, at the same moment.
-    let mut net = star_with(
-        2,
-        Config {
-            auto_mesh: false,
-            ..Config::default()
-        },
-    );
+    let mut net = manual_mesh(2);
     net.take_events(1);
     net.take_events(2);
     // Both dial at once: each sees the other's request while its own is pending.

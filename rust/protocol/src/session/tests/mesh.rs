@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{Delivery, Net, star, star_with, steam};
+use super::{Delivery, Net, manual_mesh, star, steam};
 use crate::control::{Control, Member};
 use crate::event::{Action, Event};
 use crate::header::DataHeader;
@@ -98,9 +98,7 @@ fn a_late_joiner_meets_everyone_at_once() {
 fn a_leaving_client_is_heard_once_by_everyone() {
     let mut net = star(3, false);
     let ids = ids(&net);
-    for index in 0..=3 {
-        net.take_events(index);
-    }
+    net.forget_events();
     net.sessions[2].close();
     net.run();
     net.advance(Config::default().admission_grace * 2);
@@ -118,9 +116,7 @@ fn a_client_the_host_drops_is_dropped_by_everyone() {
     // It keeps its links with the others (a buggy or hostile client): the host's word wins.
     let mut net = star(2, false);
     let ids = ids(&net);
-    for index in 0..=2 {
-        net.take_events(index);
-    }
+    net.forget_events();
     net.sessions[0].disconnect_peer(ids[2], true).unwrap();
     net.drain_actions();
     // Client 2 never hears that the host closed: its session and its link with 1 stay up.
@@ -140,9 +136,7 @@ fn a_client_the_host_drops_is_dropped_by_everyone() {
 fn a_client_dropping_another_keeps_it_dropped_until_added_again() {
     let mut net = star(2, false);
     let ids = ids(&net);
-    for index in 0..=2 {
-        net.take_events(index);
-    }
+    net.forget_events();
     net.sessions[1].disconnect_peer(ids[2], false).unwrap();
     net.run();
     net.advance(std::time::Duration::from_secs(3));
@@ -164,9 +158,7 @@ fn a_client_dropping_another_keeps_it_dropped_until_added_again() {
 #[test]
 fn when_the_host_quits_each_client_hears_only_that() {
     let mut net = star(2, false);
-    for index in 0..=2 {
-        net.take_events(index);
-    }
+    net.forget_events();
     net.sessions[0].close();
     net.drain_actions();
     // Client 1 hears first, ends its session, and its link with 2 closes before the host's
@@ -189,9 +181,7 @@ fn when_the_host_quits_each_client_hears_only_that() {
 fn a_client_that_leaves_its_host_is_heard_once_its_host_says_so() {
     let mut net = star(2, false);
     let ids = ids(&net);
-    for index in 0..=2 {
-        net.take_events(index);
-    }
+    net.forget_events();
     // Client 1 leaves its host: its link with 2 closes with HostLeft, and 2 holds that
     // until the host, still here, says 1 left.
     net.sessions[1].disconnect_peer(1, false).unwrap();
@@ -244,13 +234,7 @@ fn a_client_admits_only_whom_its_host_introduced() {
 
 #[test]
 fn a_client_presenting_another_id_than_its_introduction_is_refused() {
-    let mut net = star_with(
-        2,
-        Config {
-            auto_mesh: false,
-            ..Config::default()
-        },
-    );
+    let mut net = manual_mesh(2);
     net.take_events(1);
     // Client 2's Hello to 1 claims a different peer id than the host gave it.
     let conn = net.dial(1, 2);
@@ -373,13 +357,7 @@ fn with_server_relay_the_host_introduces_no_one() {
 
 #[test]
 fn without_auto_mesh_clients_wait_for_add_peer_and_the_larger_id_falls_back() {
-    let mut net = star_with(
-        2,
-        Config {
-            auto_mesh: false,
-            ..Config::default()
-        },
-    );
+    let mut net = manual_mesh(2);
     net.advance(std::time::Duration::from_secs(3));
     assert_eq!(links_between(&net, 1, 2), 0, "nobody dials by itself");
     // The larger id turns auto_mesh on: it dials after its wait, as the smaller one never does.
@@ -393,13 +371,7 @@ fn without_auto_mesh_clients_wait_for_add_peer_and_the_larger_id_falls_back() {
 
 #[test]
 fn automatic_dials_that_cross_end_with_one_connection() {
-    let mut net = star_with(
-        2,
-        Config {
-            auto_mesh: false,
-            ..Config::default()
-        },
-    );
+    let mut net = manual_mesh(2);
     for index in 1..=2 {
         net.take_events(index);
     }
