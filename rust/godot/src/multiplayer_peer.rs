@@ -92,13 +92,15 @@ pub struct SteamMultiplayerPeer {
     /// mode and [constant TRANSPORT_LEGACY_P2P] ignore it.
     #[var(set)]
     no_delay: bool,
-    /// When [code]true[/code], every packet goes out at once instead of waiting a few
-    /// milliseconds to be coalesced with later ones: Steam's
-    /// [code]k_nSteamNetworkingSend_NoNagle[/code]. Lower latency, more packets. Default
-    /// [code]false[/code].
+    /// When [code]true[/code], every packet goes out at once: Steam's
+    /// [code]k_nSteamNetworkingSend_NoNagle[/code]. When [code]false[/code] (the default), the
+    /// packets put during a frame are held back and go out together once the frame's calls are
+    /// done (Godot's deferred calls; Steam's [code]FlushMessagesOnConnection[/code]): fewer
+    /// packets and system calls for a burst, and no wait beyond the frame, where Steam alone
+    /// would hold them a few milliseconds.
     ///
-    /// Applies at once, to a running peer too. Only Steam's networking sockets honour it: local
-    /// mode and [constant TRANSPORT_LEGACY_P2P] always send at once.
+    /// Applies at once, to a running peer too. Steam's networking sockets and local mode honour
+    /// it; [constant TRANSPORT_LEGACY_P2P] always sends at once.
     #[var(set)]
     no_nagle: bool,
     /// The topology, chosen by the host. [code]true[/code] makes a star: clients connect only to
@@ -152,6 +154,8 @@ pub struct SteamMultiplayerPeer {
     tap: Option<TapId>,
     /// This object, once its peers have monitors in the debugger (see `monitors`).
     monitored_as: Option<InstanceId>,
+    /// A deferred call will send what this frame's packets left held back.
+    flush_queued: bool,
 }
 
 // After the class: they use the macros its derive defines.
@@ -184,6 +188,7 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             lobby_start: LobbyStart::default(),
             tap: None,
             monitored_as: None,
+            flush_queued: false,
         }
     }
 
@@ -245,7 +250,10 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             self.transfer_mode,
             payload,
         ) {
-            Ok(()) => Error::OK,
+            Ok(()) => {
+                self.queue_flush();
+                Error::OK
+            }
             Err(err) => {
                 godot_error!("SteamMultiplayerPeer.put_packet: {err}");
                 godot_error(&err, Error::ERR_CONNECTION_ERROR)
@@ -589,6 +597,25 @@ impl SteamMultiplayerPeer {
 }
 
 impl SteamMultiplayerPeer {
+    /// Sends what the packets put so far held back once this frame's calls are done: one
+    /// deferred call per frame, however many packets the frame puts.
+    fn queue_flush(&mut self) {
+        if self.no_nagle || std::mem::replace(&mut self.flush_queued, true) {
+            return;
+        }
+        let id = self.base().instance_id();
+        Callable::from_fn("flush_held_back", move |_| {
+            if let Ok(mut peer) = Gd::<SteamMultiplayerPeer>::try_from_instance_id(id) {
+                let mut peer = peer.bind_mut();
+                peer.flush_queued = false;
+                if let Some(driver) = peer.driver.as_mut() {
+                    driver.flush();
+                }
+            }
+        })
+        .call_deferred(&[]);
+    }
+
     /// Starts hosting or connecting with a driver, creating it on first use.
     fn start(
         &mut self,
