@@ -11,6 +11,7 @@ mod multiplayer_peer;
 mod packet_peer;
 mod settings;
 mod steam;
+mod which_steam;
 
 use godot::init::{ExtensionLibrary, InitStage, gdextension};
 
