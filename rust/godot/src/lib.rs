@@ -9,6 +9,7 @@ mod log_bridge;
 mod monitors;
 mod multiplayer_peer;
 mod packet_peer;
+mod peer_handle;
 mod settings;
 mod steam;
 mod which_steam;

@@ -12,8 +12,8 @@ use godot::meta::conv::RawPtr;
 use godot::prelude::*;
 use godot::register::property::PhantomVar;
 use smp_peer::{
-    Config, ConnectionStatus, Event, HOST_PEER_ID, Packet, PeerDriver, PeerError, SteamId,
-    TransferMode,
+    Config, ConnectionQuality, ConnectionState, ConnectionStatus, Event, HOST_PEER_ID, Packet,
+    PeerDriver, PeerError, SteamId, TransferMode,
 };
 use smp_protocol::header::MAX_HEADER_LEN;
 use smp_protocol::rng::Rng;
@@ -22,6 +22,7 @@ use smp_steam::lobby_start::{LobbyStart, LobbyState};
 use crate::errors::godot_error;
 use crate::log_bridge::{self, FlushOnDrop};
 use crate::packet_peer::SteamPacketPeer;
+use crate::peer_handle::{PeerHandle, Readers};
 use crate::steam::TapId;
 use crate::{backend, monitors, settings};
 
@@ -152,6 +153,16 @@ pub struct SteamMultiplayerPeer {
     tap: Option<TapId>,
     /// This object, once its peers have monitors in the debugger (see `monitors`).
     monitored_as: Option<InstanceId>,
+}
+
+/// How a [PeerHandle] of ours reads its connection: through the multiplayer peer, while it exists.
+static READERS: Readers = Readers {
+    state: |owner, peer_id| live(owner)?.bind().peer_state(peer_id),
+    quality: |owner, peer_id| live(owner)?.bind().peer_quality(peer_id),
+};
+
+fn live(owner: InstanceId) -> Option<Gd<SteamMultiplayerPeer>> {
+    Gd::try_from_instance_id(owner).ok()
 }
 
 // After the class: they use the macros its derive defines.
@@ -308,7 +319,7 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             self.monitored_as = Some(own);
             let (signal, id) = match event {
                 Event::PeerConnected(id) => {
-                    monitors::peer_connected(own, id);
+                    monitors::peer_connected(PeerHandle::new(own, id, &READERS));
                     ("peer_connected", id)
                 }
                 Event::PeerDisconnected(id) => {
@@ -560,11 +571,8 @@ impl SteamMultiplayerPeer {
     #[func]
     fn get_peer(&self, peer_id: i32) -> Option<Gd<SteamPacketPeer>> {
         let (steam_id, _) = self.driver.as_ref()?.peer_connection(peer_id)?;
-        Some(SteamPacketPeer::new(
-            self.to_gd().instance_id(),
-            peer_id,
-            steam_id,
-        ))
+        let peer = PeerHandle::new(self.to_gd().instance_id(), peer_id, &READERS);
+        Some(SteamPacketPeer::new(peer, steam_id))
     }
 
     /// The Godot peer id of the user with Steam id [param steam_id]: our own id for our Steam id
@@ -701,13 +709,13 @@ impl SteamMultiplayerPeer {
         self.driver.as_ref()?.next_packet()
     }
 
-    /// How the connection to peer `peer_id` is doing, for [SteamPacketPeer].
-    pub(crate) fn peer_quality(&self, peer_id: i32) -> Option<smp_peer::ConnectionQuality> {
+    /// How the connection to peer `peer_id` is doing, for its handles.
+    fn peer_quality(&self, peer_id: i32) -> Option<ConnectionQuality> {
         self.driver.as_ref()?.peer_quality(peer_id)
     }
 
-    /// The transport state of peer `peer_id`, for [SteamPacketPeer].
-    pub(crate) fn peer_state(&self, peer_id: i32) -> Option<smp_peer::ConnectionState> {
+    /// The transport state of peer `peer_id`, for its handles.
+    fn peer_state(&self, peer_id: i32) -> Option<ConnectionState> {
         Some(self.driver.as_ref()?.peer_connection(peer_id)?.1)
     }
 }
