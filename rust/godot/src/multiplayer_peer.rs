@@ -76,13 +76,15 @@ pub struct SteamMultiplayerPeer {
     /// mode and [constant TRANSPORT_LEGACY_P2P] ignore it.
     #[var(set)]
     no_delay: bool,
-    /// When [code]true[/code], every packet goes out at once instead of waiting a few
-    /// milliseconds to be coalesced with later ones: Steam's
-    /// [code]k_nSteamNetworkingSend_NoNagle[/code]. Lower latency, more packets. Default
-    /// [code]false[/code].
+    /// When [code]true[/code], every packet goes out at once: Steam's
+    /// [code]k_nSteamNetworkingSend_NoNagle[/code]. When [code]false[/code] (the default), the
+    /// packets put during a frame are held back and go out together once the frame's calls are
+    /// done (Godot's deferred calls; Steam's [code]FlushMessagesOnConnection[/code]): fewer
+    /// packets and system calls for a burst, and no wait beyond the frame, where Steam alone
+    /// would hold them a few milliseconds.
     ///
-    /// Applies at once, to a running peer too. Only Steam's networking sockets honour it: local
-    /// mode and [constant TRANSPORT_LEGACY_P2P] always send at once.
+    /// Applies at once, to a running peer too. Steam's networking sockets and local mode honour
+    /// it; [constant TRANSPORT_LEGACY_P2P] always sends at once.
     #[var(set)]
     no_nagle: bool,
     /// The topology, chosen by the host. [code]true[/code] makes a star: clients connect only to
@@ -136,6 +138,8 @@ pub struct SteamMultiplayerPeer {
     tap: Option<TapId>,
     /// This object, once its peers have monitors in the debugger (see `monitors`).
     monitored_as: Option<InstanceId>,
+    /// A deferred call will send what this frame's packets left held back.
+    flush_queued: bool,
 }
 
 // After the class: they use the macros its derive defines.

@@ -45,6 +45,7 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             lobby_start: LobbyStart::default(),
             tap: None,
             monitored_as: None,
+            flush_queued: false,
         }
     }
 
@@ -106,7 +107,10 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             self.transfer_mode,
             payload,
         ) {
-            Ok(()) => Error::OK,
+            Ok(()) => {
+                self.queue_flush();
+                Error::OK
+            }
             Err(err) => {
                 godot_error!("SteamMultiplayerPeer.put_packet: {err}");
                 godot_error(&err, Error::ERR_CONNECTION_ERROR)
@@ -238,6 +242,25 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
 }
 
 impl SteamMultiplayerPeer {
+    /// Sends what the packets put so far held back once this frame's calls are done: one
+    /// deferred call per frame, however many packets the frame puts.
+    fn queue_flush(&mut self) {
+        if self.no_nagle || std::mem::replace(&mut self.flush_queued, true) {
+            return;
+        }
+        let id = self.base().instance_id();
+        Callable::from_fn("flush_held_back", move |_| {
+            if let Ok(mut peer) = Gd::<SteamMultiplayerPeer>::try_from_instance_id(id) {
+                let mut peer = peer.bind_mut();
+                peer.flush_queued = false;
+                if let Some(driver) = peer.driver.as_mut() {
+                    driver.flush();
+                }
+            }
+        })
+        .call_deferred(&[]);
+    }
+
     fn next_packet(&self) -> Option<&Packet<Vec<u8>>> {
         self.driver.as_ref()?.next_packet()
     }

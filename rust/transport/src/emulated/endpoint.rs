@@ -355,6 +355,9 @@ impl<W: Wire> Endpoint<W> {
         match (conn.state, conn.link) {
             (ConnectionState::Connected, Some(link)) => {
                 self.wire.send_message(link, lane, reliable, parts);
+                if flags.0 & SendFlags::NO_NAGLE.0 != 0 {
+                    self.wire.flush(link);
+                }
                 let conn = self.conns.get_mut(&id).expect("owned");
                 conn.traffic.sent(size);
                 Ok(())
@@ -368,6 +371,13 @@ impl<W: Wire> Endpoint<W> {
                 Ok(())
             }
             (state, _) => Err(SocketError::InvalidState(state)),
+        }
+    }
+
+    /// See [`crate::Sockets::flush_messages`].
+    pub fn flush_messages(&mut self, owner: OwnerId, id: ConnectionId) {
+        if let Some(link) = self.owned(owner, id).ok().and_then(|conn| conn.link) {
+            self.wire.flush(link);
         }
     }
 
@@ -454,6 +464,9 @@ impl<W: Wire> Endpoint<W> {
         self.released = released;
         self.expire(now);
         self.probe(now);
+        // What the events above made us send (probe answers, data queued for a connection
+        // that just opened) leaves now, not a frame later.
+        self.wire.flush_all();
     }
 
     /// Sends each connected connection's probe when it is due.
