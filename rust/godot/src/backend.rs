@@ -1,46 +1,13 @@
-//! Which Steam the process talks to: local mode when `STEAM_LOCAL_USER` is set, else the Steam
-//! client; and the networking sockets the peers run on.
+//! What the peers take from the `Steam` singleton: the networking sockets they run on (local
+//! mode's without it), its lobbies, and a copy of Steam's callbacks.
 
-use std::sync::OnceLock;
-
-use smp_steam::local::LocalSteam;
-use smp_steam::local::store::Store;
-use smp_steam::real::RealSteam;
-use smp_steam::{InitStatus, LobbyId, LobbyType, SteamApi, SteamEvent, SteamId};
+use smp_steam::{LobbyId, LobbyType, SteamApi, SteamEvent, SteamId};
 use smp_transport::Sockets;
-use smp_transport::local::{self, LocalIdentity};
+use smp_transport::local;
 
 use crate::settings;
 use crate::steam::{TapId, singleton};
-
-/// The local-mode identity of this process, read once: `None` outside local mode.
-pub fn local_identity() -> Result<Option<&'static LocalIdentity>, String> {
-    static IDENTITY: OnceLock<Result<Option<LocalIdentity>, String>> = OnceLock::new();
-    IDENTITY
-        .get_or_init(LocalIdentity::from_env)
-        .as_ref()
-        .map(Option::as_ref)
-        .map_err(Clone::clone)
-}
-
-/// Initializes Steam for `app_id`: local mode's, or the Steam client's. On success, also says
-/// what happened in words.
-pub fn init_steam(app_id: u32) -> Result<(Box<dyn SteamApi>, String), (InitStatus, String)> {
-    let identity = local_identity().map_err(|why| (InitStatus::FailedGeneric, why))?;
-    let Some(identity) = identity else {
-        let steam = RealSteam::init(app_id)?;
-        return Ok((Box::new(steam), "Steamworks active.".to_owned()));
-    };
-    let faults = settings::fault_config().map_err(|why| (InitStatus::FailedGeneric, why))?;
-    let endpoint = local::process_endpoint(identity, faults)
-        .map_err(|why| (InitStatus::FailedGeneric, why))?;
-    let accept_invites = std::env::var("STEAM_LOCAL_ACCEPT_INVITES").is_ok_and(|v| v == "1");
-    let store = Store::for_port_base(identity.port_base);
-    let steam = LocalSteam::new(identity.clone(), app_id, endpoint, store, accept_invites)
-        .map_err(|why| (InitStatus::FailedGeneric, why))?;
-    let verbal = format!("Steamworks active (local mode, user {}).", identity.user);
-    Ok((Box::new(steam), verbal))
-}
+use crate::which_steam::local_identity;
 
 /// Runs `call` on the initialized Steam, if it is.
 fn with_steam<R>(call: impl FnOnce(Option<&mut (dyn SteamApi + 'static)>) -> R) -> R {
@@ -131,7 +98,7 @@ pub fn start_lobby(kind: Option<LobbyType>, max_members: u32, lobby: LobbyId) ->
 
 /// Moves Steam along and takes what reader `tap` has not read.
 pub fn read_tap(tap: TapId) -> Vec<SteamEvent> {
-    singleton::ours().map_or_else(Vec::new, |mut steam| steam.bind_mut().read_tap(tap))
+    singleton::ours().map_or_else(Vec::new, |mut steam| steam.bind_mut().drain_tap(tap))
 }
 
 /// Closes reader `tap`, and leaves `lobby` when given.

@@ -9,8 +9,10 @@ mod log_bridge;
 mod monitors;
 mod multiplayer_peer;
 mod packet_peer;
+mod peer_handle;
 mod settings;
 mod steam;
+mod which_steam;
 
 use godot::init::{ExtensionLibrary, InitStage, gdextension};
 

@@ -9,7 +9,7 @@ use godot::obj::InstanceId;
 use godot::prelude::*;
 use smp_peer::ConnectionQuality;
 
-use crate::multiplayer_peer::SteamMultiplayerPeer;
+use crate::peer_handle::PeerHandle;
 
 /// A measure of one connection: its name in the Monitors tab, and how to read it. The
 /// debugger wants zero or more, so "not measured yet" reads as 0.
@@ -39,23 +39,22 @@ fn loss_percent(quality: &ConnectionQuality) -> f64 {
     }
 }
 
-/// The connected peers that have monitors: their multiplayer peer, Godot peer id, and
-/// category in the Monitors tab.
+/// The connected peers that have monitors, and their category in the Monitors tab.
 #[derive(Default)]
 struct Registry {
-    peers: Vec<(InstanceId, i32, String)>,
+    peers: Vec<(PeerHandle, String)>,
 }
 
 thread_local! {
     static REGISTRY: RefCell<Registry> = RefCell::default();
 }
 
-/// Adds the monitors of peer `peer_id` of the multiplayer peer `owner`, and the totals with
-/// the first peer.
-pub fn peer_connected(owner: InstanceId, peer_id: i32) {
+/// Adds the monitors of `peer`, and the totals with the first peer.
+pub fn peer_connected(peer: PeerHandle) {
+    let PeerHandle { owner, peer_id, .. } = peer;
     let mut performance = Performance::singleton();
     let category = REGISTRY.with_borrow(|registry| {
-        let taken = |name: &str| registry.peers.iter().any(|(_, _, c)| c == name);
+        let taken = |name: &str| registry.peers.iter().any(|(_, c)| c == name);
         let plain = format!("Steam peer {peer_id}");
         // Two multiplayer peers of one process can both have a peer with this id.
         if taken(&plain) {
@@ -69,24 +68,24 @@ pub fn peer_connected(owner: InstanceId, peer_id: i32) {
     }
     for (name, read) in PER_PEER {
         let monitor = Callable::from_fn("smp_peer_monitor", move |_| {
-            quality_of(owner, peer_id).map_or(0.0, |quality| read(&quality))
+            peer.quality().map_or(0.0, |quality| read(&quality))
         });
         performance.add_custom_monitor(&format!("{category}/{name}"), &monitor);
     }
-    REGISTRY.with_borrow_mut(|registry| registry.peers.push((owner, peer_id, category)));
+    REGISTRY.with_borrow_mut(|registry| registry.peers.push((peer, category)));
 }
 
 /// Removes the monitors of peer `peer_id` of `owner`, and the totals with the last peer.
 pub fn peer_disconnected(owner: InstanceId, peer_id: i32) {
-    forget(|(o, p, _)| *o == owner && *p == peer_id);
+    forget(|(peer, _)| peer.owner == owner && peer.peer_id == peer_id);
 }
 
 /// Removes the monitors of every peer of `owner` (closed or freed).
 pub fn owner_closed(owner: InstanceId) {
-    forget(|(o, _, _)| *o == owner);
+    forget(|(peer, _)| peer.owner == owner);
 }
 
-fn forget(which: impl Fn(&(InstanceId, i32, String)) -> bool) {
+fn forget(which: impl Fn(&(PeerHandle, String)) -> bool) {
     let (gone, now_empty) = REGISTRY.with_borrow_mut(|registry| {
         let (gone, kept) = std::mem::take(&mut registry.peers)
             .into_iter()
@@ -98,7 +97,7 @@ fn forget(which: impl Fn(&(InstanceId, i32, String)) -> bool) {
         return;
     }
     let mut performance = Performance::singleton();
-    for (_, _, category) in gone {
+    for (_, category) in gone {
         for (name, _) in PER_PEER {
             performance.remove_custom_monitor(&format!("{category}/{name}"));
         }
@@ -138,21 +137,8 @@ fn add_totals(performance: &mut Gd<Performance>) {
     }
 }
 
-fn quality_of(owner: InstanceId, peer_id: i32) -> Option<ConnectionQuality> {
-    let owner = Gd::<SteamMultiplayerPeer>::try_from_instance_id(owner).ok()?;
-    owner.bind().peer_quality(peer_id)
-}
-
 fn every_quality() -> Vec<ConnectionQuality> {
-    let peers: Vec<(InstanceId, i32)> = REGISTRY.with_borrow(|registry| {
-        registry
-            .peers
-            .iter()
-            .map(|(owner, peer, _)| (*owner, *peer))
-            .collect()
-    });
-    peers
-        .into_iter()
-        .filter_map(|(owner, peer)| quality_of(owner, peer))
-        .collect()
+    let peers: Vec<PeerHandle> =
+        REGISTRY.with_borrow(|registry| registry.peers.iter().map(|(peer, _)| *peer).collect());
+    peers.iter().filter_map(PeerHandle::quality).collect()
 }

@@ -1,10 +1,10 @@
-//! `SteamPacketPeer`: one remote peer of a [`SteamMultiplayerPeer`], as GodotSteam exposes it.
+//! `SteamPacketPeer`: one remote peer of a `SteamMultiplayerPeer`, as GodotSteam exposes it.
 
 use godot::classes::MultiplayerPeer;
 use godot::prelude::*;
 use smp_peer::{ConnectionQuality, ConnectionState, SteamId};
 
-use crate::multiplayer_peer::SteamMultiplayerPeer;
+use crate::peer_handle::PeerHandle;
 
 /// One connected peer of a [SteamMultiplayerPeer], from [method SteamMultiplayerPeer.get_peer].
 ///
@@ -16,8 +16,7 @@ use crate::multiplayer_peer::SteamMultiplayerPeer;
 #[class(base = RefCounted, no_init)]
 pub struct SteamPacketPeer {
     base: Base<RefCounted>,
-    owner: InstanceId,
-    peer_id: i32,
+    peer: PeerHandle,
     steam_id: SteamId,
 }
 
@@ -65,10 +64,9 @@ impl SteamPacketPeer {
     /// longer exists.
     #[func]
     fn disconnect_peer(&mut self, force: bool) {
-        match Gd::<SteamMultiplayerPeer>::try_from_instance_id(self.owner) {
-            Ok(owner) => owner
-                .upcast::<MultiplayerPeer>()
-                .disconnect_peer_ex(self.peer_id)
+        match Gd::<MultiplayerPeer>::try_from_instance_id(self.peer.owner) {
+            Ok(mut owner) => owner
+                .disconnect_peer_ex(self.peer.peer_id)
                 .force(force)
                 .done(),
             Err(_) => godot_error!(
@@ -81,7 +79,7 @@ impl SteamPacketPeer {
     /// [method SteamMultiplayerPeer.get_peer] returned this object.
     #[func]
     fn get_peer_id(&self) -> i32 {
-        self.peer_id
+        self.peer.peer_id
     }
 
     /// This peer's Steam id (a 64-bit user id, not a peer id).
@@ -95,10 +93,7 @@ impl SteamPacketPeer {
     /// left or its [SteamMultiplayerPeer] is gone.
     #[func]
     fn get_state(&self) -> i64 {
-        Gd::<SteamMultiplayerPeer>::try_from_instance_id(self.owner)
-            .ok()
-            .and_then(|owner| owner.bind().peer_state(self.peer_id))
-            .unwrap_or(ConnectionState::None) as i64
+        self.peer.state().unwrap_or(ConnectionState::None) as i64
     }
 
     /// How this peer's connection is doing now, as Steam measures it (rates over about the last
@@ -124,10 +119,7 @@ impl SteamPacketPeer {
     /// [code]queue_time[/code] read 0 and [code]relayed[/code] [code]false[/code].
     #[func]
     fn get_connection_quality(&self) -> VarDictionary {
-        let quality = Gd::<SteamMultiplayerPeer>::try_from_instance_id(self.owner)
-            .ok()
-            .and_then(|owner| owner.bind().peer_quality(self.peer_id));
-        Self::quality_dictionary(quality)
+        Self::quality_dictionary(self.peer.quality())
     }
 }
 
@@ -155,11 +147,11 @@ impl SteamPacketPeer {
         }
     }
 
-    pub(crate) fn new(owner: InstanceId, peer_id: i32, steam_id: SteamId) -> Gd<Self> {
+    /// `peer`, whose Steam id is `steam_id`.
+    pub(crate) fn new(peer: PeerHandle, steam_id: SteamId) -> Gd<Self> {
         Gd::from_init_fn(|base| SteamPacketPeer {
             base,
-            owner,
-            peer_id,
+            peer,
             steam_id,
         })
     }

@@ -31,6 +31,8 @@ pub struct PeerDriver {
     batch: Vec<ReceivedMessage>,
     no_nagle: bool,
     no_delay: bool,
+    /// A message went out without `NO_NAGLE` since the last [`PeerDriver::flush`].
+    held_back: bool,
     /// The lobby members last followed, when started from a lobby.
     members: Option<HashSet<SteamId>>,
     /// When each member was last dialled.
@@ -56,6 +58,7 @@ impl PeerDriver {
             batch: Vec::new(),
             no_nagle: false,
             no_delay: false,
+            held_back: false,
             members: None,
             dialled_at: HashMap::new(),
             left_lobby: HashMap::new(),
@@ -273,6 +276,7 @@ impl PeerDriver {
         payload: &[u8],
     ) -> Result<(), PeerError> {
         let (no_nagle, no_delay) = (self.no_nagle, self.no_delay);
+        self.held_back |= !no_nagle;
         let sockets = &mut self.sockets;
         self.session
             .send(
@@ -293,6 +297,20 @@ impl PeerDriver {
                 SendError::Api(err) => PeerError::Api(err),
                 SendError::Transport(err) => PeerError::Transport(err),
             })
+    }
+
+    /// Sends at once what [`PeerDriver::send`] let the transport hold back to coalesce with
+    /// later messages (without `no_nagle`). Call it when the frame's sending is done: Godot's
+    /// peer does, after the game's calls of the frame.
+    pub fn flush(&mut self) {
+        if !std::mem::take(&mut self.held_back) {
+            return;
+        }
+        for id in self.session.peer_ids() {
+            if let Some((conn, _)) = self.session.peer(id) {
+                self.sockets.flush_messages(conn);
+            }
+        }
     }
 
     /// The connections' status changes since the last call, oldest first (what

@@ -261,6 +261,23 @@ extern "C" fn SteamAPI_ISteamNetworkingSockets_AcceptConnection(
     })
 }
 
+/// `FlushMessagesOnConnection`: what sends held back to coalesce is written now;
+/// `InvalidParam` for a handle Steam does not know.
+#[unsafe(no_mangle)]
+extern "C" fn SteamAPI_ISteamNetworkingSockets_FlushMessagesOnConnection(
+    _: *mut sys::ISteamNetworkingSockets,
+    conn: sys::HSteamNetConnection,
+) -> c_int {
+    with(eresult::NO_CONNECTION, |standin| {
+        let conn = ConnectionId(conn);
+        if standin.sockets.connection_info(conn).is_none() {
+            return eresult::INVALID_PARAM;
+        }
+        standin.sockets.flush_messages(conn);
+        eresult::OK
+    })
+}
+
 /// `CloseConnection`; false for a handle Steam does not know.
 #[unsafe(no_mangle)]
 unsafe extern "C" fn SteamAPI_ISteamNetworkingSockets_CloseConnection(

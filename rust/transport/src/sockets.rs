@@ -240,6 +240,11 @@ pub trait Sockets {
         parts: [&[u8]; 2],
     ) -> Result<(), SocketError>;
 
+    /// Sends at once what [`Sockets::send`] held back on `conn` to coalesce with later messages
+    /// (sends without `NO_NAGLE`), as `FlushMessagesOnConnection` does. Nothing for a
+    /// connection that is not this view's or has ended.
+    fn flush_messages(&mut self, conn: ConnectionId);
+
     /// Moves up to `max` received messages into `out` (`ReceiveMessagesOnPollGroup`).
     fn receive(&mut self, out: &mut Vec<ReceivedMessage>, max: usize);
 

@@ -1,13 +1,41 @@
-//! The peer's properties' accessors and its signals, GodotSteam's current ones and the earlier
-//! peers': gdext registers both only from a class's one primary `#[godot_api]` block.
+//! The peer's properties (their accessors and the constants of their values) and its signals,
+//! GodotSteam's current ones and the earlier peers': gdext registers properties and signals only
+//! from a class's one primary `#[godot_api]` block.
 
 use godot::global::godot_error;
 use godot::prelude::*;
 
 use super::*;
+use crate::{backend, log_bridge};
 
 #[godot_api]
 impl SteamMultiplayerPeer {
+    /// [member transport]: Steam's networking sockets ([code]ISteamNetworkingSockets[/code]):
+    /// a listen socket per peer, one Steam lane per channel. On Steam it needs
+    /// [method Steam.steamInitEx] first (not in local mode); the relay network is initialized
+    /// when the first peer starts.
+    #[constant]
+    pub(super) const TRANSPORT_SOCKETS: i64 = 0;
+    /// [member transport]: the legacy P2P API ([code]ISteamNetworking[/code]), for games that
+    /// need it. It needs [method Steam.steamInitEx] first, in local mode too. Its packets use P2P
+    /// channel 1000 (keep the game's own P2P packets off it). Unreliable payloads are at most
+    /// 1189 bytes (the API's 1200, less headers): a larger one makes [code]put_packet[/code]
+    /// return [constant ERR_INVALID_PARAMETER]. P2P sessions are per user and shared with the
+    /// game: [method Steam.closeP2PSessionWithUser] also ends the peer's connection to that user.
+    #[constant]
+    pub(super) const TRANSPORT_LEGACY_P2P: i64 = 1;
+
+    /// [member debug_level]: warnings and errors only.
+    #[constant]
+    const DEBUG_LEVEL_NONE: i64 = 0;
+    /// [member debug_level]: also the peers' connections, handshakes and drops.
+    #[constant]
+    const DEBUG_LEVEL_PEER: i64 = 1;
+    /// [member debug_level]: also Steam's own informational networking output (local mode has
+    /// none).
+    #[constant]
+    const DEBUG_LEVEL_STEAM: i64 = 2;
+
     /// The lobby [method create_lobby] asked for: [param connect] is Steam's
     /// [code]EResult[/code] (1: created), [param lobby_id] its Steam id (0 on failure). As
     /// [signal Steam.lobby_created].

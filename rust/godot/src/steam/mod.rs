@@ -20,7 +20,7 @@ use godot::prelude::*;
 use smp_steam::{InitStatus, LobbyFilter, SteamApi, SteamEvent, SteamId};
 
 use crate::log_bridge::{self, FlushOnDrop};
-use crate::{backend, settings};
+use crate::{settings, which_steam};
 use events::signal_of;
 pub use taps::TapId;
 use taps::Taps;
@@ -263,7 +263,7 @@ impl Steam {
     /// holds a valid user number. Works before initialization. Not in GodotSteam.
     #[func(rename = isLocalMode)]
     fn is_local_mode(&self) -> bool {
-        matches!(backend::local_identity(), Ok(Some(_)))
+        matches!(which_steam::local_identity(), Ok(Some(_)))
     }
 
     /// [code]true[/code] when the local user owns this app (always, in local mode).
@@ -349,7 +349,7 @@ impl Steam {
             .filter(|&id| id != 0)
             .unwrap_or_else(settings::app_id);
         if self.api.is_none() {
-            let (mut api, verbal) = backend::init_steam(app_id)?;
+            let (mut api, verbal) = which_steam::init_steam(app_id)?;
             api.hook_debug_output(log_bridge::steam_output());
             self.api = Some(api);
             self.init_verbal = verbal;
@@ -401,7 +401,7 @@ impl Steam {
     }
 
     /// Moves Steam along and takes what `tap` has not read; empty before initialization.
-    pub(crate) fn read_tap(&mut self, tap: TapId) -> Vec<SteamEvent> {
+    pub(crate) fn drain_tap(&mut self, tap: TapId) -> Vec<SteamEvent> {
         let Some(api) = self.api.as_deref_mut() else {
             return Vec::new();
         };

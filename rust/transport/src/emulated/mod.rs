@@ -100,6 +100,10 @@ impl<W: Wire> Sockets for EmulatedSockets<W> {
             .send(self.owner, conn, lane, flags, parts)
     }
 
+    fn flush_messages(&mut self, conn: ConnectionId) {
+        self.endpoint.lock().flush_messages(self.owner, conn);
+    }
+
     fn receive(&mut self, out: &mut Vec<ReceivedMessage>, max: usize) {
         self.endpoint.lock().receive(self.owner, out, max);
     }

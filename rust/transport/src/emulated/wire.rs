@@ -85,6 +85,14 @@ pub trait Wire {
     /// Sends `parts` as one message.
     fn send_message(&mut self, link: LinkId, lane: u16, reliable: bool, parts: [&[u8]; 2]);
 
+    /// Writes what [`Wire::send_message`] held back on `link`, for a wire that holds messages
+    /// back to write several at once. The memory wire and the legacy P2P API's send each
+    /// message as it comes, and have nothing to write.
+    fn flush(&mut self, _link: LinkId) {}
+
+    /// Writes what every link holds back (see [`Wire::flush`]).
+    fn flush_all(&mut self) {}
+
     /// Sends the reason, then ends the link. With `discard`, data not yet written is dropped first.
     fn send_close(&mut self, link: LinkId, reason: i32, debug: &str, discard: bool);
 

@@ -23,6 +23,10 @@ const READS_PER_POLL: usize = 64;
 const DIAL_TIMEOUT: Duration = Duration::from_secs(1);
 /// How long an ending process waits for the kernel to take what it still has to send.
 const EXIT_FLUSH: Duration = Duration::from_millis(200);
+/// How much a link holds back, waiting to write several messages at once, before it writes
+/// anyway: a frame's worth of game traffic, so that a burst costs one system call, not one
+/// per message.
+const HOLD_BACK: usize = 64 * 1024;
 
 struct TcpLink {
     stream: TcpStream,
@@ -177,11 +181,14 @@ impl TcpWire {
         id
     }
 
-    fn write(&mut self, link: LinkId, encode: impl FnOnce(&mut Vec<u8>)) {
+    /// Appends a frame; writes it now when `now`, or when the link holds back too much.
+    fn write(&mut self, link: LinkId, now: bool, encode: impl FnOnce(&mut Vec<u8>)) {
         if let Some(tcp) = self.links.get_mut(&link) {
             encode(&mut tcp.outgoing);
-            // Errors surface on the next poll, as a lost link.
-            let _ = tcp.flush();
+            if now || tcp.outgoing.len() - tcp.written >= HOLD_BACK {
+                // Errors surface on the next poll, as a lost link.
+                let _ = tcp.flush();
+            }
         }
     }
 
@@ -350,19 +357,36 @@ impl Wire for TcpWire {
     }
 
     fn send_accept(&mut self, link: LinkId) {
-        self.write(link, codec::encode_accept);
+        self.write(link, true, codec::encode_accept);
     }
 
+    /// Held back until [`Wire::flush`], the next poll, or [`HOLD_BACK`] bytes: Steam's
+    /// sockets coalesce messages sent without `NO_NAGLE` the same way (for a few milliseconds).
     fn send_message(&mut self, link: LinkId, lane: u16, reliable: bool, parts: [&[u8]; 2]) {
-        self.write(link, |out| {
+        self.write(link, false, |out| {
             codec::encode_message(out, lane, reliable, parts)
         });
+    }
+
+    fn flush(&mut self, link: LinkId) {
+        if let Some(tcp) = self.links.get_mut(&link) {
+            let _ = tcp.flush();
+        }
+    }
+
+    fn flush_all(&mut self) {
+        for tcp in self.links.values_mut() {
+            let _ = tcp.flush();
+        }
     }
 
     fn send_close(&mut self, link: LinkId, reason: i32, debug: &str, discard: bool) {
         let Some(tcp) = self.links.get_mut(&link) else {
             return;
         };
+        // What was held back to coalesce counts as sent: it goes first, and only what the
+        // kernel does not take is discarded.
+        let _ = tcp.flush();
         if discard {
             tcp.discard_unsent();
         }
@@ -385,5 +409,92 @@ impl Wire for TcpWire {
                 events.push(WireEvent::Lost { link, debug });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A port base no other test uses.
+    const PORT_BASE: u16 = 31_800;
+
+    /// What `wire` heard once `done` holds.
+    fn poll_until(
+        wire: &mut TcpWire,
+        what: &str,
+        mut done: impl FnMut(&[WireEvent]) -> bool,
+    ) -> Vec<WireEvent> {
+        let mut events = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !done(&events) {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            wire.poll(Instant::now(), &mut events);
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        events
+    }
+
+    fn messages(events: &[WireEvent]) -> usize {
+        let is_message = |e: &&WireEvent| matches!(e, WireEvent::Message { .. });
+        events.iter().filter(is_message).count()
+    }
+
+    #[test]
+    fn messages_wait_for_a_flush_and_leave_in_one_write() {
+        let (a, b) = (SteamId::individual(1), SteamId::individual(2));
+        let mut sender = TcpWire::bind(a, PORT_BASE).unwrap();
+        let mut receiver = TcpWire::bind(b, PORT_BASE).unwrap();
+        let link = sender.open(b, 0).unwrap();
+        poll_until(&mut receiver, "the link to open", |events| {
+            !events.is_empty()
+        });
+        for n in 0..3u8 {
+            sender.send_message(link, 0, true, [&[n; 64], &[]]);
+        }
+        let mut frame = Vec::new();
+        codec::encode_message(&mut frame, 0, true, [&[0; 64], &[]]);
+        let held = &sender.links[&link];
+        assert_eq!(
+            (held.outgoing.len(), held.written),
+            (3 * frame.len(), 0),
+            "all three held back, nothing written"
+        );
+        sender.flush(link);
+        assert!(
+            sender.links[&link].outgoing.is_empty(),
+            "one flush wrote all"
+        );
+        poll_until(&mut receiver, "the three messages", |events| {
+            messages(events) == 3
+        });
+    }
+
+    #[test]
+    fn a_link_holding_back_too_much_writes_at_once() {
+        let (a, b) = (SteamId::individual(3), SteamId::individual(4));
+        let mut sender = TcpWire::bind(a, PORT_BASE).unwrap();
+        let _receiver = TcpWire::bind(b, PORT_BASE).unwrap();
+        let link = sender.open(b, 0).unwrap();
+        sender.send_message(link, 0, true, [&vec![7; HOLD_BACK], &[]]);
+        let held = &sender.links[&link];
+        assert!(
+            held.outgoing.is_empty() || held.written > 0,
+            "a write was made"
+        );
+    }
+
+    #[test]
+    fn closing_sends_what_was_held_back_first() {
+        let (a, b) = (SteamId::individual(5), SteamId::individual(6));
+        let mut sender = TcpWire::bind(a, PORT_BASE).unwrap();
+        let mut receiver = TcpWire::bind(b, PORT_BASE).unwrap();
+        let link = sender.open(b, 0).unwrap();
+        sender.send_message(link, 0, true, [b"last words", &[]]);
+        sender.send_close(link, 0, "bye", true);
+        let heard = poll_until(&mut receiver, "the close", |events| {
+            events.iter().any(|e| matches!(e, WireEvent::Closed { .. }))
+        });
+        assert_eq!(messages(&heard), 1, "the message arrived before the close");
     }
 }

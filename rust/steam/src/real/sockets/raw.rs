@@ -340,6 +340,13 @@ pub mod eresult_calls {
             weights: *const u16,
         ) -> c_int;
 
+        /// `ISteamNetworkingSockets::FlushMessagesOnConnection`.
+        #[link_name = "SteamAPI_ISteamNetworkingSockets_FlushMessagesOnConnection"]
+        pub fn flush_messages_on_connection(
+            sockets: *mut sys::ISteamNetworkingSockets,
+            conn: sys::HSteamNetConnection,
+        ) -> c_int;
+
         /// `ISteamNetworkingSockets::GetConnectionRealTimeStatus`.
         #[link_name = "SteamAPI_ISteamNetworkingSockets_GetConnectionRealTimeStatus"]
         pub fn get_connection_real_time_status(

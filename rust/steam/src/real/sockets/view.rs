@@ -272,6 +272,18 @@ impl Sockets for SocketsView {
         Ok(())
     }
 
+    /// `FlushMessagesOnConnection`, for a connection of this view. Steam's answer only says
+    /// whether the handle was valid, which the hub already knows.
+    fn flush_messages(&mut self, conn: ConnectionId) {
+        if !self.hub.lock().holds(self.owner, conn) {
+            return;
+        }
+        // SAFETY: the interface is valid (see `SocketsInterfaces`).
+        unsafe {
+            eresult_calls::flush_messages_on_connection(self.steam.sockets, conn.0);
+        }
+    }
+
     /// `SendMessages` with one message from `AllocateMessage`, into whose buffer the parts are
     /// copied: the only copy. Size and lane are checked first, as Steam would, and Steam's
     /// answer for the message is checked (see [`send_result`]).

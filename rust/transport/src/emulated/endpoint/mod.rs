@@ -292,6 +292,9 @@ impl<W: Wire> Endpoint<W> {
         match (conn.state, conn.link) {
             (ConnectionState::Connected, Some(link)) => {
                 self.wire.send_message(link, lane, reliable, parts);
+                if flags.0 & SendFlags::NO_NAGLE.0 != 0 {
+                    self.wire.flush(link);
+                }
                 let conn = self.conns.get_mut(&id).expect("owned");
                 conn.traffic.sent(size);
                 Ok(())
@@ -305,6 +308,13 @@ impl<W: Wire> Endpoint<W> {
                 Ok(())
             }
             (state, _) => Err(SocketError::InvalidState(state)),
+        }
+    }
+
+    /// See [`crate::Sockets::flush_messages`].
+    pub fn flush_messages(&mut self, owner: OwnerId, id: ConnectionId) {
+        if let Some(link) = self.owned(owner, id).ok().and_then(|conn| conn.link) {
+            self.wire.flush(link);
         }
     }
 

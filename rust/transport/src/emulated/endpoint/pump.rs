@@ -36,6 +36,9 @@ impl<W: Wire> Endpoint<W> {
         self.released = released;
         self.expire(now);
         self.probe(now);
+        // What the events above made us send (probe answers, data queued for a connection
+        // that just opened) leaves now, not a frame later.
+        self.wire.flush_all();
     }
 
     /// Sends each connected connection's probe when it is due.
