@@ -1,20 +1,20 @@
 //! Initialization, shutdown, the pipe, and the interface accessors.
 
-use std::ffi::c_char;
 use std::os::raw::c_int;
 
 use smp_steam::local::LocalSteam;
 use smp_steam::local::store::Store;
 use smp_transport::FaultConfig;
 use smp_transport::emulated::EmulatedSockets;
-use smp_transport::local::{self, LocalIdentity, TcpWire};
+use smp_transport::local::{self, LocalIdentity};
 use steamworks_sys as sys;
 
-use crate::callbacks::Dispatch;
-use crate::matchmaking::Matchmaking;
-use crate::sockets::SocketsState;
-use crate::user::Names;
-use crate::{STANDIN, output, with};
+use crate::c_strings::Names;
+use crate::dispatch::Dispatch;
+use crate::matchmaking::state::Matchmaking;
+use crate::output;
+use crate::poll_groups::SocketsState;
+use crate::state::{STANDIN, Standin, with};
 
 /// The variable that names this process's local user, as `STEAM_LOCAL_USER` does in local
 /// mode (whose other variables, `STEAM_LOCAL_NAME` and `STEAM_LOCAL_PORT_BASE`, apply as they
@@ -23,23 +23,6 @@ pub const USER_VARIABLE: &str = "STEAM_STANDIN_USER";
 
 /// The one pipe this library hands out; 0 means "not initialized", as in the SDK.
 pub const PIPE: sys::HSteamPipe = 1;
-
-/// Everything an initialized stand-in holds.
-pub struct Standin {
-    /// Local mode's Steam: the user, friends, lobbies and legacy P2P.
-    pub steam: LocalSteam,
-    /// Local mode's networking sockets: one view for the whole process, as Steam has one
-    /// `ISteamNetworkingSockets`.
-    pub sockets: EmulatedSockets<TcpWire>,
-    /// Poll groups, and the messages waiting in them.
-    pub net: SocketsState,
-    /// Callbacks and call results waiting for dispatch.
-    pub dispatch: Dispatch,
-    /// Lobby-list filters being built, pending calls, the last list, the chat log.
-    pub matchmaking: Matchmaking,
-    /// Texts handed out by pointer, kept until the next call of the same kind.
-    pub names: Names,
-}
 
 impl Standin {
     /// The stand-in of the user the environment names.
@@ -208,19 +191,4 @@ extern "C" fn SteamAPI_SteamNetworkingSockets_SteamAPI_v012() -> *mut sys::IStea
 #[unsafe(no_mangle)]
 extern "C" fn SteamAPI_SteamNetworkingUtils_SteamAPI_v004() -> *mut sys::ISteamNetworkingUtils {
     interface(7)
-}
-
-/// A C string from the caller, lossily; "" for null.
-///
-/// # Safety
-///
-/// `text` is null or a NUL-terminated string valid during the call.
-pub unsafe fn text(text: *const c_char) -> String {
-    if text.is_null() {
-        return String::new();
-    }
-    // SAFETY: see above.
-    unsafe { std::ffi::CStr::from_ptr(text) }
-        .to_string_lossy()
-        .into_owned()
 }

@@ -9,10 +9,10 @@ use std::ptr;
 use smp_transport::{ConnectionId, ReceivedMessage, SendFlags, Sockets, SteamId};
 use steamworks_sys as sys;
 
+use crate::identity::write_identity;
 use crate::raw::write_fields;
 use crate::sockets::eresult_of;
-use crate::utils::write_identity;
-use crate::with;
+use crate::state::with;
 
 /// One message and its buffer. `message` comes first, so a pointer to it is a pointer to this.
 #[repr(C)]

@@ -5,10 +5,11 @@ use std::os::raw::c_int;
 use smp_steam::SteamApi;
 use steamworks_sys as sys;
 
+use crate::conn_info::{write_info_fields, write_status};
+use crate::identity::read_identity;
 use crate::messages::on_channel;
-use crate::sockets::{eresult, write_info_fields, write_status};
-use crate::utils::read_identity;
-use crate::with;
+use crate::sockets::eresult;
+use crate::state::with;
 
 /// The Steam id an identity names, or `None` when it names no user (then Steam refuses).
 ///
