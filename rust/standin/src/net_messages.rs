@@ -21,13 +21,6 @@ unsafe fn remote(identity: *const sys::SteamNetworkingIdentity) -> Option<smp_st
     unsafe { read_identity(identity) }
 }
 
-/// `SteamNetworkingMessages()`.
-#[unsafe(no_mangle)]
-extern "C" fn SteamAPI_SteamNetworkingMessages_SteamAPI_v002() -> *mut sys::ISteamNetworkingMessages
-{
-    crate::init::interface(8)
-}
-
 /// `SendMessageToUser`: an `EResult`.
 #[unsafe(no_mangle)]
 unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_SendMessageToUser(
