@@ -4,12 +4,17 @@
 use std::ffi::c_char;
 use std::os::raw::c_int;
 
-use smp_steam::{LobbyComparison, LobbyDistanceFilter, SteamApi};
+use smp_steam::{LobbyComparison, LobbyDistanceFilter, LobbyFilter, SteamApi};
 use steamworks_sys as sys;
 
 use crate::c_strings::text;
 use crate::output;
 use crate::state::with;
+
+/// Changes the filters the next `RequestLobbyList` applies; nothing before initialization.
+fn edit_filter(edit: impl FnOnce(&mut LobbyFilter)) {
+    with((), |standin| edit(&mut standin.matchmaking.filter));
+}
 
 /// `AddRequestLobbyListStringFilter`.
 #[unsafe(no_mangle)]
@@ -24,13 +29,7 @@ unsafe extern "C" fn SteamAPI_ISteamMatchmaking_AddRequestLobbyListStringFilter(
     let Some(comparison) = comparison_of(comparison) else {
         return;
     };
-    with((), |standin| {
-        standin
-            .matchmaking
-            .filter
-            .strings
-            .push((key, value, comparison));
-    });
+    edit_filter(|filter| filter.strings.push((key, value, comparison)));
 }
 
 /// `AddRequestLobbyListNumericalFilter`.
@@ -46,10 +45,7 @@ unsafe extern "C" fn SteamAPI_ISteamMatchmaking_AddRequestLobbyListNumericalFilt
     let Some(comparison) = comparison_of(comparison) else {
         return;
     };
-    with((), |standin| {
-        let numbers = &mut standin.matchmaking.filter.numbers;
-        numbers.push((key, i64::from(value), comparison));
-    });
+    edit_filter(|filter| filter.numbers.push((key, i64::from(value), comparison)));
 }
 
 /// `AddRequestLobbyListNearValueFilter`.
@@ -61,13 +57,7 @@ unsafe extern "C" fn SteamAPI_ISteamMatchmaking_AddRequestLobbyListNearValueFilt
 ) {
     // SAFETY: the caller passes a C string.
     let key = unsafe { text(key) };
-    with((), |standin| {
-        standin
-            .matchmaking
-            .filter
-            .near
-            .push((key, i64::from(value)));
-    });
+    edit_filter(|filter| filter.near.push((key, i64::from(value))));
 }
 
 /// `AddRequestLobbyListFilterSlotsAvailable`.
@@ -76,9 +66,7 @@ extern "C" fn SteamAPI_ISteamMatchmaking_AddRequestLobbyListFilterSlotsAvailable
     _: *mut sys::ISteamMatchmaking,
     slots: c_int,
 ) {
-    with((), |standin| {
-        standin.matchmaking.filter.slots_available = u32::try_from(slots).ok();
-    });
+    edit_filter(|filter| filter.slots_available = u32::try_from(slots).ok());
 }
 
 /// `AddRequestLobbyListDistanceFilter`.
@@ -87,9 +75,7 @@ extern "C" fn SteamAPI_ISteamMatchmaking_AddRequestLobbyListDistanceFilter(
     _: *mut sys::ISteamMatchmaking,
     distance: c_int,
 ) {
-    with((), |standin| {
-        standin.matchmaking.filter.distance = LobbyDistanceFilter::from_raw(i64::from(distance));
-    });
+    edit_filter(|filter| filter.distance = LobbyDistanceFilter::from_raw(i64::from(distance)));
 }
 
 /// `AddRequestLobbyListResultCountFilter`.
@@ -98,9 +84,7 @@ extern "C" fn SteamAPI_ISteamMatchmaking_AddRequestLobbyListResultCountFilter(
     _: *mut sys::ISteamMatchmaking,
     max: c_int,
 ) {
-    with((), |standin| {
-        standin.matchmaking.filter.max_results = u32::try_from(max).ok();
-    });
+    edit_filter(|filter| filter.max_results = u32::try_from(max).ok());
 }
 
 /// `RequestLobbyList` with the filters added since the last one; `LobbyMatchList_t` comes as
