@@ -20,6 +20,28 @@ pub struct Process {
     pub kill_on: Option<&'static str>,
 }
 
+impl Process {
+    /// Process `name` as user `user`, given `--role=<name>` and then `args`; it starts as
+    /// `start_after` says and is never killed.
+    pub fn in_role(
+        name: &'static str,
+        user: u32,
+        args: &[String],
+        start_after: Option<(&'static str, &'static str)>,
+    ) -> Process {
+        Process {
+            name,
+            user,
+            args: [format!("--role={name}")]
+                .into_iter()
+                .chain(args.iter().cloned())
+                .collect(),
+            start_after,
+            kill_on: None,
+        }
+    }
+}
+
 /// Processes that play together, with a time limit.
 pub struct Scenario {
     /// Its name, for `cargo xtask test NAME`.
