@@ -43,6 +43,14 @@ pub fn eresult_of(error: &SocketError) -> i32 {
     }
 }
 
+/// The `EResult` Steam answers with for a call the emulation did, or refused.
+fn eresult_of_call(result: Result<(), SocketError>) -> i32 {
+    match result {
+        Ok(()) => eresult::OK,
+        Err(why) => eresult_of(&why),
+    }
+}
+
 /// `CreateListenSocketP2P`; options are not modelled.
 #[unsafe(no_mangle)]
 extern "C" fn SteamAPI_ISteamNetworkingSockets_CreateListenSocketP2P(
@@ -94,10 +102,7 @@ extern "C" fn SteamAPI_ISteamNetworkingSockets_AcceptConnection(
     conn: sys::HSteamNetConnection,
 ) -> c_int {
     with(eresult::NO_CONNECTION, |standin| {
-        match standin.sockets.accept(ConnectionId(conn)) {
-            Ok(()) => eresult::OK,
-            Err(why) => eresult_of(&why),
-        }
+        eresult_of_call(standin.sockets.accept(ConnectionId(conn)))
     })
 }
 
@@ -149,10 +154,7 @@ extern "C" fn SteamAPI_ISteamNetworkingSockets_ConfigureConnectionLanes(
         return eresult::INVALID_PARAM;
     };
     with(eresult::NO_CONNECTION, |standin| {
-        match standin.sockets.configure_lanes(ConnectionId(conn), lanes) {
-            Ok(()) => eresult::OK,
-            Err(why) => eresult_of(&why),
-        }
+        eresult_of_call(standin.sockets.configure_lanes(ConnectionId(conn), lanes))
     })
 }
 
