@@ -1,7 +1,7 @@
-//! Manual callback dispatch (`SteamAPI_ManualDispatch_*`): callbacks and call results queue
-//! up as the SDK's structs, and the application takes them one at a time.
+//! Manual callback dispatch (`SteamAPI_ManualDispatch_*`): each frame turns what the
+//! emulation reports into callbacks ([`crate::dispatch`]), and the application takes them one
+//! at a time.
 
-use std::collections::{HashMap, VecDeque};
 use std::os::raw::c_int;
 use std::time::Instant;
 
@@ -9,58 +9,9 @@ use smp_steam::SteamApi;
 use smp_transport::Sockets;
 use steamworks_sys as sys;
 
-use crate::init::{PIPE, Standin};
-use crate::raw::callback_bytes;
-use crate::{STANDIN, events, with};
-
-/// Callbacks kept for an application that never dispatches: past this the oldest go, as
-/// the emulation's own event queue does.
-const MAX_PENDING: usize = 4096;
-
-/// A callback waiting for dispatch: its id and its struct's bytes.
-struct Pending {
-    id: c_int,
-    bytes: Vec<u8>,
-}
-
-/// What waits for `SteamAPI_ManualDispatch_GetNextCallback` and `GetAPICallResult`.
-#[derive(Default)]
-pub struct Dispatch {
-    pending: VecDeque<Pending>,
-    /// The callback handed out last; its bytes stay put until `FreeLastCallback`.
-    current: Option<Pending>,
-    /// Finished calls' results, by call handle: the result's callback id and bytes.
-    results: HashMap<sys::SteamAPICall_t, Pending>,
-    last_call: sys::SteamAPICall_t,
-}
-
-impl Dispatch {
-    /// Queues a callback.
-    pub fn post(&mut self, id: c_int, bytes: Vec<u8>) {
-        if self.pending.len() >= MAX_PENDING {
-            self.pending.pop_front();
-        }
-        self.pending.push_back(Pending { id, bytes });
-    }
-
-    /// A new call handle, never `k_uAPICallInvalid` (0).
-    pub fn new_call(&mut self) -> sys::SteamAPICall_t {
-        self.last_call += 1;
-        self.last_call
-    }
-
-    /// Finishes `call` with result `bytes` (of callback `id`), announced by a
-    /// `SteamAPICallCompleted_t`, as Steam does.
-    pub fn complete(&mut self, call: sys::SteamAPICall_t, id: c_int, bytes: Vec<u8>) {
-        let completed = callback_bytes!(sys::SteamAPICallCompleted_t {
-            m_hAsyncCall: call,
-            m_iCallback: id,
-            m_cubParam: bytes.len() as u32,
-        });
-        self.results.insert(call, Pending { id, bytes });
-        self.post(sys::SteamAPICallCompleted_t_k_iCallback as c_int, completed);
-    }
-}
+use crate::events;
+use crate::init::PIPE;
+use crate::state::{STANDIN, Standin, with};
 
 impl Standin {
     /// One frame of Steam's: the emulation moves on, and what it reports becomes callbacks.
@@ -110,11 +61,9 @@ unsafe extern "C" fn SteamAPI_ManualDispatch_GetNextCallback(
     let Some(standin) = slot.as_mut() else {
         return false;
     };
-    let dispatch = &mut standin.dispatch;
-    let Some(next) = dispatch.pending.pop_front() else {
+    let Some(current) = standin.dispatch.next() else {
         return false;
     };
-    let current = dispatch.current.insert(next);
     // SAFETY: the caller passes a writable `CallbackMsg_t`; the bytes pointed to stay in
     // `current` until `FreeLastCallback` or the next call.
     unsafe {
@@ -135,7 +84,7 @@ unsafe extern "C" fn SteamAPI_ManualDispatch_GetNextCallback(
 #[unsafe(no_mangle)]
 extern "C" fn SteamAPI_ManualDispatch_FreeLastCallback(pipe: sys::HSteamPipe) {
     if pipe == PIPE {
-        with((), |standin| standin.dispatch.current = None);
+        with((), |standin| standin.dispatch.free_last());
     }
 }
 
@@ -154,15 +103,9 @@ unsafe extern "C" fn SteamAPI_ManualDispatch_GetAPICallResult(
         return false;
     }
     with(false, |standin| {
-        let results = &mut standin.dispatch.results;
-        let fits = results.get(&call).is_some_and(|result| {
-            result.id == expected
-                && usize::try_from(out_size).is_ok_and(|n| n >= result.bytes.len())
-        });
-        if !fits {
+        let Some(result) = standin.dispatch.take_result(call, expected, out_size) else {
             return false;
-        }
-        let result = results.remove(&call).expect("checked above");
+        };
         // SAFETY: `out` has room for `out_size` bytes, checked to hold the result; `failed` is
         // null or writable.
         unsafe {

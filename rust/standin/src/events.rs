@@ -7,10 +7,10 @@ use smp_steam::SteamEvent;
 use smp_transport::StatusChange;
 use steamworks_sys as sys;
 
-use crate::init::Standin;
+use crate::conn_info::{write_info, write_info_fields};
+use crate::identity::write_identity;
 use crate::raw::callback_bytes;
-use crate::sockets::{write_info, write_info_fields};
-use crate::utils::write_identity;
+use crate::state::Standin;
 
 /// Posts the callback (or finishes the call) that reports `event`.
 pub fn post_event(standin: &mut Standin, event: SteamEvent) {

@@ -1,20 +1,20 @@
 //! Initialization, shutdown, the pipe, and the interface accessors.
 
-use std::ffi::c_char;
 use std::os::raw::c_int;
 
 use smp_steam::local::LocalSteam;
 use smp_steam::local::store::Store;
 use smp_transport::FaultConfig;
 use smp_transport::emulated::EmulatedSockets;
-use smp_transport::local::{self, LocalIdentity, TcpWire};
+use smp_transport::local::{self, LocalIdentity};
 use steamworks_sys as sys;
 
-use crate::callbacks::Dispatch;
-use crate::matchmaking::Matchmaking;
-use crate::sockets::SocketsState;
-use crate::user::Names;
-use crate::{STANDIN, output, with};
+use crate::c_strings::{Names, copy_text};
+use crate::dispatch::Dispatch;
+use crate::matchmaking::state::Matchmaking;
+use crate::output;
+use crate::poll_groups::SocketsState;
+use crate::state::{STANDIN, Standin, with};
 
 /// The variable that names this process's local user, as `STEAM_LOCAL_USER` does in local
 /// mode (whose other variables, `STEAM_LOCAL_NAME` and `STEAM_LOCAL_PORT_BASE`, apply as they
@@ -23,23 +23,6 @@ pub const USER_VARIABLE: &str = "STEAM_STANDIN_USER";
 
 /// The one pipe this library hands out; 0 means "not initialized", as in the SDK.
 pub const PIPE: sys::HSteamPipe = 1;
-
-/// Everything an initialized stand-in holds.
-pub struct Standin {
-    /// Local mode's Steam: the user, friends, lobbies and legacy P2P.
-    pub steam: LocalSteam,
-    /// Local mode's networking sockets: one view for the whole process, as Steam has one
-    /// `ISteamNetworkingSockets`.
-    pub sockets: EmulatedSockets<TcpWire>,
-    /// Poll groups, and the messages waiting in them.
-    pub net: SocketsState,
-    /// Callbacks and call results waiting for dispatch.
-    pub dispatch: Dispatch,
-    /// Lobby-list filters being built, pending calls, the last list, the chat log.
-    pub matchmaking: Matchmaking,
-    /// Texts handed out by pointer, kept until the next call of the same kind.
-    pub names: Names,
-}
 
 impl Standin {
     /// The stand-in of the user the environment names.
@@ -85,25 +68,6 @@ fn app_id() -> Result<u32, String> {
         .map_err(|_| format!("the app id {:?} is not a number", text.trim()))
 }
 
-/// Copies `message` into Steam's error buffer, cut to fit, NUL-terminated.
-///
-/// # Safety
-///
-/// `out` is null or points to a writable `SteamErrMsg`.
-unsafe fn write_error(out: *mut sys::SteamErrMsg, message: &str) {
-    if out.is_null() {
-        return;
-    }
-    let room = std::mem::size_of::<sys::SteamErrMsg>() - 1;
-    let bytes = &message.as_bytes()[..message.len().min(room)];
-    // SAFETY: see above; `bytes` and the NUL fit the buffer.
-    unsafe {
-        let buffer = out.cast::<u8>();
-        std::ptr::copy_nonoverlapping(bytes.as_ptr(), buffer, bytes.len());
-        buffer.add(bytes.len()).write(0);
-    }
-}
-
 /// `SteamAPI_InitFlat`: becomes local user `STEAM_STANDIN_USER`.
 #[unsafe(no_mangle)]
 unsafe extern "C" fn SteamAPI_InitFlat(error: *mut sys::SteamErrMsg) -> c_int {
@@ -119,8 +83,9 @@ unsafe extern "C" fn SteamAPI_InitFlat(error: *mut sys::SteamErrMsg) -> c_int {
             R::k_ESteamAPIInitResult_OK as c_int
         }
         Err(why) => {
+            let room = std::mem::size_of::<sys::SteamErrMsg>() as c_int;
             // SAFETY: Steam's callers pass a `SteamErrMsg` or null.
-            unsafe { write_error(error, &why) };
+            unsafe { copy_text(why.as_bytes(), error.cast(), room) };
             R::k_ESteamAPIInitResult_FailedGeneric as c_int
         }
     }
@@ -156,71 +121,40 @@ extern "C" fn SteamGameServer_Shutdown() {}
 static INTERFACES: [u8; 9] = [0; 9];
 
 /// The token of interface `index`, or null before initialization, as Steam's accessors.
-pub fn interface<T>(index: usize) -> *mut T {
+fn interface<T>(index: usize) -> *mut T {
     with(std::ptr::null_mut(), |_| {
         (&raw const INTERFACES[index]).cast_mut().cast()
     })
 }
 
-/// `SteamUser()`.
-#[unsafe(no_mangle)]
-extern "C" fn SteamAPI_SteamUser_v023() -> *mut sys::ISteamUser {
-    interface(0)
+/// Exports Steam's interface accessors, each answering the token of its index.
+macro_rules! accessors {
+    ($($(#[$doc:meta])* $index:literal => fn $name:ident() -> $interface:ty;)*) => {$(
+        $(#[$doc])*
+        #[unsafe(no_mangle)]
+        extern "C" fn $name() -> *mut $interface {
+            interface($index)
+        }
+    )*};
 }
 
-/// `SteamFriends()`.
-#[unsafe(no_mangle)]
-extern "C" fn SteamAPI_SteamFriends_v018() -> *mut sys::ISteamFriends {
-    interface(1)
-}
-
-/// `SteamApps()`.
-#[unsafe(no_mangle)]
-extern "C" fn SteamAPI_SteamApps_v009() -> *mut sys::ISteamApps {
-    interface(2)
-}
-
-/// `SteamUtils()`.
-#[unsafe(no_mangle)]
-extern "C" fn SteamAPI_SteamUtils_v010() -> *mut sys::ISteamUtils {
-    interface(3)
-}
-
-/// `SteamMatchmaking()`.
-#[unsafe(no_mangle)]
-extern "C" fn SteamAPI_SteamMatchmaking_v009() -> *mut sys::ISteamMatchmaking {
-    interface(4)
-}
-
-/// `SteamNetworking()`.
-#[unsafe(no_mangle)]
-extern "C" fn SteamAPI_SteamNetworking_v006() -> *mut sys::ISteamNetworking {
-    interface(5)
-}
-
-/// `SteamNetworkingSockets()`.
-#[unsafe(no_mangle)]
-extern "C" fn SteamAPI_SteamNetworkingSockets_SteamAPI_v012() -> *mut sys::ISteamNetworkingSockets {
-    interface(6)
-}
-
-/// `SteamNetworkingUtils()`.
-#[unsafe(no_mangle)]
-extern "C" fn SteamAPI_SteamNetworkingUtils_SteamAPI_v004() -> *mut sys::ISteamNetworkingUtils {
-    interface(7)
-}
-
-/// A C string from the caller, lossily; "" for null.
-///
-/// # Safety
-///
-/// `text` is null or a NUL-terminated string valid during the call.
-pub unsafe fn text(text: *const c_char) -> String {
-    if text.is_null() {
-        return String::new();
-    }
-    // SAFETY: see above.
-    unsafe { std::ffi::CStr::from_ptr(text) }
-        .to_string_lossy()
-        .into_owned()
+accessors! {
+    /// `SteamUser()`.
+    0 => fn SteamAPI_SteamUser_v023() -> sys::ISteamUser;
+    /// `SteamFriends()`.
+    1 => fn SteamAPI_SteamFriends_v018() -> sys::ISteamFriends;
+    /// `SteamApps()`.
+    2 => fn SteamAPI_SteamApps_v009() -> sys::ISteamApps;
+    /// `SteamUtils()`.
+    3 => fn SteamAPI_SteamUtils_v010() -> sys::ISteamUtils;
+    /// `SteamMatchmaking()`.
+    4 => fn SteamAPI_SteamMatchmaking_v009() -> sys::ISteamMatchmaking;
+    /// `SteamNetworking()`.
+    5 => fn SteamAPI_SteamNetworking_v006() -> sys::ISteamNetworking;
+    /// `SteamNetworkingSockets()`.
+    6 => fn SteamAPI_SteamNetworkingSockets_SteamAPI_v012() -> sys::ISteamNetworkingSockets;
+    /// `SteamNetworkingUtils()`.
+    7 => fn SteamAPI_SteamNetworkingUtils_SteamAPI_v004() -> sys::ISteamNetworkingUtils;
+    /// `SteamNetworkingMessages()`.
+    8 => fn SteamAPI_SteamNetworkingMessages_SteamAPI_v002() -> sys::ISteamNetworkingMessages;
 }

@@ -19,36 +19,24 @@
 // The exported functions carry the SDK's names.
 #![allow(non_snake_case)]
 
+mod c_strings;
 mod callbacks;
+mod conn_info;
+mod dispatch;
 mod events;
+mod identity;
 mod init;
 mod matchmaking;
 mod messages;
 mod net_messages;
 mod output;
 mod p2p;
+mod poll_groups;
 mod raw;
 mod sockets;
+mod state;
 mod user;
 mod utils;
 
 #[cfg(test)]
 mod tests;
-
-use parking_lot::Mutex;
-
-use init::Standin;
-
-/// The initialized stand-in; `None` outside `SteamAPI_InitFlat` .. `SteamAPI_Shutdown`.
-static STANDIN: Mutex<Option<Standin>> = Mutex::new(None);
-
-/// Runs `call` on the initialized stand-in, or answers `neutral` when there is none.
-///
-/// Nothing inside may call back into the application: the lock is held. The debug-output
-/// hook is the one exception, and it lives outside this lock ([`output`]).
-fn with<R>(neutral: R, call: impl FnOnce(&mut Standin) -> R) -> R {
-    match STANDIN.lock().as_mut() {
-        Some(standin) => call(standin),
-        None => neutral,
-    }
-}

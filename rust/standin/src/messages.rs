@@ -9,10 +9,10 @@ use std::ptr;
 use smp_transport::{ConnectionId, ReceivedMessage, SendFlags, Sockets, SteamId};
 use steamworks_sys as sys;
 
+use crate::identity::write_identity;
 use crate::raw::write_fields;
 use crate::sockets::eresult_of;
-use crate::utils::write_identity;
-use crate::with;
+use crate::state::with;
 
 /// One message and its buffer. `message` comes first, so a pointer to it is a pointer to this.
 #[repr(C)]
@@ -56,39 +56,57 @@ unsafe extern "C" fn release(message: *mut sys::SteamNetworkingMessage_t) {
     drop(unsafe { Box::from_raw(message.cast::<Owned>()) });
 }
 
-/// A received message as Steam hands it out: its connection, sender, lane, reliability and
-/// a message number.
+/// A received message over `data` as Steam hands it out: with its sender and reliability; the
+/// caller writes where it came from.
+fn received_message(
+    data: Vec<u8>,
+    reliable: bool,
+    sender: SteamId,
+) -> *mut sys::SteamNetworkingMessage_t {
+    let flags = if reliable {
+        sys::k_nSteamNetworkingSend_Reliable
+    } else {
+        sys::k_nSteamNetworkingSend_Unreliable
+    };
+    let message = new_message(data);
+    let peer = std::mem::offset_of!(sys::SteamNetworkingMessage_t, m_identityPeer);
+    // SAFETY: a live message of ours; the identity lies inside it.
+    unsafe {
+        write_fields!(message, sys::SteamNetworkingMessage_t { m_nFlags: flags });
+        write_identity(message.cast::<u8>().add(peer), sender);
+    }
+    message
+}
+
+/// A message received on a connection, as Steam hands it out: its connection, lane and a
+/// message number.
 fn incoming(
     received: ReceivedMessage,
     sender: SteamId,
     number: i64,
 ) -> *mut sys::SteamNetworkingMessage_t {
-    let flags = send_flags(received.reliable);
-    let message = new_message(received.data);
-    // SAFETY: a live message of ours; the identity lies inside it.
+    let message = received_message(received.data, received.reliable, sender);
+    // SAFETY: a live message of ours.
     unsafe {
         write_fields!(
             message,
             sys::SteamNetworkingMessage_t {
                 m_conn: received.conn.0,
                 m_nMessageNumber: number,
-                m_nFlags: flags,
                 m_idxLane: received.lane,
             }
         );
-        write_sender(message, sender);
     }
     message
 }
 
-/// A message received on a networking-messages channel, as Steam hands it out: its sender,
-/// channel, reliability, number and time.
+/// A message received on a networking-messages channel, as Steam hands it out: its channel,
+/// number and time.
 pub fn on_channel(
     received: smp_steam::messages::ChannelMessage,
 ) -> *mut sys::SteamNetworkingMessage_t {
-    let flags = send_flags(received.reliable);
-    let message = new_message(received.data);
-    // SAFETY: a live message of ours; the identity lies inside it.
+    let message = received_message(received.data, received.reliable, received.sender);
+    // SAFETY: a live message of ours.
     unsafe {
         write_fields!(
             message,
@@ -96,31 +114,10 @@ pub fn on_channel(
                 m_nChannel: received.channel,
                 m_nMessageNumber: received.message_number,
                 m_usecTimeReceived: received.time_received_usec,
-                m_nFlags: flags,
             }
         );
-        write_sender(message, received.sender);
     }
     message
-}
-
-/// The SDK's send flags for a message received reliably or not.
-fn send_flags(reliable: bool) -> i32 {
-    if reliable {
-        sys::k_nSteamNetworkingSend_Reliable
-    } else {
-        sys::k_nSteamNetworkingSend_Unreliable
-    }
-}
-
-/// Writes `sender` as the identity of `message`.
-///
-/// # Safety
-/// `message` is a live message made by `new_message`.
-unsafe fn write_sender(message: *mut sys::SteamNetworkingMessage_t, sender: SteamId) {
-    let peer = std::mem::offset_of!(sys::SteamNetworkingMessage_t, m_identityPeer);
-    // SAFETY: the identity lies inside the live message.
-    unsafe { write_identity(message.cast::<u8>().add(peer), sender) };
 }
 
 /// `ISteamNetworkingUtils::AllocateMessage`: a message with a zeroed buffer of `size` bytes.

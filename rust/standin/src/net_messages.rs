@@ -2,29 +2,33 @@
 
 use std::os::raw::c_int;
 
-use smp_steam::SteamApi;
+use smp_steam::{NetworkingMessages, SteamApi, SteamId};
 use steamworks_sys as sys;
 
+use crate::conn_info::{write_info_fields, write_status};
+use crate::identity::read_identity;
 use crate::messages::on_channel;
-use crate::sockets::{eresult, write_info_fields, write_status};
-use crate::utils::read_identity;
-use crate::with;
+use crate::sockets::eresult;
+use crate::state::with;
 
-/// The Steam id an identity names, or `None` when it names no user (then Steam refuses).
+/// Runs `call` on the emulation's networking messages with the user `identity` names;
+/// `refused` when it names no user (Steam refuses those), `neutral` before initialization.
 ///
 /// # Safety
 ///
 /// `identity` is null or points to a readable identity.
-unsafe fn remote(identity: *const sys::SteamNetworkingIdentity) -> Option<smp_steam::SteamId> {
+unsafe fn with_user<R>(
+    identity: *const sys::SteamNetworkingIdentity,
+    (refused, neutral): (R, R),
+    call: impl FnOnce(&mut dyn NetworkingMessages, SteamId) -> R,
+) -> R {
     // SAFETY: see above.
-    unsafe { read_identity(identity) }
-}
-
-/// `SteamNetworkingMessages()`.
-#[unsafe(no_mangle)]
-extern "C" fn SteamAPI_SteamNetworkingMessages_SteamAPI_v002() -> *mut sys::ISteamNetworkingMessages
-{
-    crate::init::interface(8)
+    let Some(user) = (unsafe { read_identity(identity) }) else {
+        return refused;
+    };
+    with(neutral, |standin| {
+        call(standin.steam.networking_messages(), user)
+    })
 }
 
 /// `SendMessageToUser`: an `EResult`.
@@ -37,20 +41,19 @@ unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_SendMessageToUser(
     flags: c_int,
     channel: c_int,
 ) -> c_int {
-    // SAFETY: the caller passes an identity, or null.
-    let Some(to) = (unsafe { remote(identity) }) else {
-        return eresult::INVALID_PARAM;
-    };
     let data = if data.is_null() || size == 0 {
         &[][..]
     } else {
         // SAFETY: the caller passes `size` readable bytes.
         unsafe { std::slice::from_raw_parts(data.cast::<u8>(), size as usize) }
     };
-    with(eresult::NO_CONNECTION, |standin| {
-        let messages = standin.steam.networking_messages();
-        messages.send_message_to_user(to, data, flags as u32, channel)
-    })
+    let answers = (eresult::INVALID_PARAM, eresult::NO_CONNECTION);
+    // SAFETY: the caller passes an identity, or null.
+    unsafe {
+        with_user(identity, answers, |messages, to| {
+            messages.send_message_to_user(to, data, flags as u32, channel)
+        })
+    }
 }
 
 /// `ReceiveMessagesOnChannel`: up to `max` messages, oldest first.
@@ -84,15 +87,11 @@ unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_AcceptSessionWithUser(
     identity: *const sys::SteamNetworkingIdentity,
 ) -> bool {
     // SAFETY: the caller passes an identity, or null.
-    let Some(from) = (unsafe { remote(identity) }) else {
-        return false;
-    };
-    with(false, |standin| {
-        standin
-            .steam
-            .networking_messages()
-            .accept_session_with_user(from)
-    })
+    unsafe {
+        with_user(identity, (false, false), |messages, from| {
+            messages.accept_session_with_user(from)
+        })
+    }
 }
 
 /// `CloseSessionWithUser`.
@@ -102,15 +101,11 @@ unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_CloseSessionWithUser(
     identity: *const sys::SteamNetworkingIdentity,
 ) -> bool {
     // SAFETY: the caller passes an identity, or null.
-    let Some(with_user) = (unsafe { remote(identity) }) else {
-        return false;
-    };
-    with(false, |standin| {
-        standin
-            .steam
-            .networking_messages()
-            .close_session_with_user(with_user)
-    })
+    unsafe {
+        with_user(identity, (false, false), |messages, user| {
+            messages.close_session_with_user(user)
+        })
+    }
 }
 
 /// `CloseChannelWithUser`.
@@ -121,13 +116,11 @@ unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_CloseChannelWithUser(
     channel: c_int,
 ) -> bool {
     // SAFETY: the caller passes an identity, or null.
-    let Some(with_user) = (unsafe { remote(identity) }) else {
-        return false;
-    };
-    with(false, |standin| {
-        let messages = standin.steam.networking_messages();
-        messages.close_channel_with_user(with_user, channel)
-    })
+    unsafe {
+        with_user(identity, (false, false), |messages, user| {
+            messages.close_channel_with_user(user, channel)
+        })
+    }
 }
 
 /// `GetSessionConnectionInfo`: the session's state (`k_ESteamNetworkingConnectionState_None`
@@ -142,16 +135,12 @@ unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_GetSessionConnectionInfo(
     const NONE: c_int =
         sys::ESteamNetworkingConnectionState::k_ESteamNetworkingConnectionState_None as c_int;
     // SAFETY: the caller passes an identity, or null.
-    let Some(with_user) = (unsafe { remote(identity) }) else {
-        return NONE;
+    let session = unsafe {
+        with_user(identity, (None, None), |messages, user| {
+            Some((user, messages.session_connection_info(user)?))
+        })
     };
-    let session = with(None, |standin| {
-        standin
-            .steam
-            .networking_messages()
-            .session_connection_info(with_user)
-    });
-    let Some(session) = session else {
+    let Some((user, session)) = session else {
         return NONE;
     };
     let state = session.state as i32;
@@ -159,14 +148,7 @@ unsafe extern "C" fn SteamAPI_ISteamNetworkingMessages_GetSessionConnectionInfo(
     unsafe {
         if !info.is_null() {
             let end = (session.end_reason, session.end_debug.as_str());
-            write_info_fields(
-                info.cast(),
-                with_user,
-                state,
-                end,
-                &session.description,
-                None,
-            );
+            write_info_fields(info.cast(), user, state, end, &session.description, None);
             let flags = (&raw mut (*info).m_nFlags).cast::<c_int>();
             flags.write_unaligned(session.flags);
         }

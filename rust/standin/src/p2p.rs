@@ -5,8 +5,9 @@ use std::os::raw::c_int;
 use smp_steam::{P2PSend, SteamApi, SteamId};
 use steamworks_sys as sys;
 
+use crate::output;
 use crate::raw::write_fields;
-use crate::{output, with};
+use crate::state::with;
 
 /// `SendP2PPacket`; false for a send type Steam does not have.
 #[unsafe(no_mangle)]

@@ -1,19 +1,17 @@
 //! `ISteamNetworkingSockets` over the emulation's sockets: listen sockets, connections, lanes,
-//! connection info and status, and poll groups.
+//! connection info and status, and poll groups (kept in [`crate::poll_groups`]).
 
-use std::collections::{HashMap, VecDeque};
 use std::os::raw::c_int;
 
-use smp_transport::{
-    ConnectionId, ConnectionInfo, ConnectionQuality, ConnectionState, ListenSocketId,
-    ReceivedMessage, SocketError, Sockets, StatusChange, SteamId,
-};
+use smp_transport::{ConnectionId, ConnectionState, ListenSocketId, SocketError, Sockets};
 use steamworks_sys as sys;
 
-use crate::init::text;
-use crate::raw::{c_chars, write_fields};
-use crate::utils::{read_identity, write_identity};
-use crate::{output, with};
+use crate::c_strings::text;
+use crate::conn_info::{write_info, write_status};
+use crate::identity::read_identity;
+use crate::output;
+use crate::raw::write_fields;
+use crate::state::with;
 
 /// `EResult` numbers this interface answers with.
 pub mod eresult {
@@ -45,161 +43,11 @@ pub fn eresult_of(error: &SocketError) -> i32 {
     }
 }
 
-/// Poll groups and what waits in them. Steam holds a connection's messages until it joins a
-/// poll group; those wait per connection here.
-#[derive(Default)]
-pub struct SocketsState {
-    groups: HashMap<sys::HSteamNetPollGroup, VecDeque<ReceivedMessage>>,
-    group_of: HashMap<ConnectionId, sys::HSteamNetPollGroup>,
-    unsorted: HashMap<ConnectionId, VecDeque<ReceivedMessage>>,
-    /// The listen socket each incoming connection arrived on, for its connection info.
-    arrived_on: HashMap<ConnectionId, ListenSocketId>,
-    last_group: sys::HSteamNetPollGroup,
-    received: Vec<ReceivedMessage>,
-    /// Messages sent so far: the last one's number.
-    pub sent: i64,
-    /// Messages handed out so far: the last one's number.
-    pub received_count: i64,
-}
-
-impl SocketsState {
-    /// Remembers where an incoming connection arrived.
-    pub fn note_status(&mut self, change: &StatusChange) {
-        if let Some(socket) = change.listen_socket {
-            self.arrived_on.insert(change.conn, socket);
-        }
-    }
-
-    /// Takes what arrived and puts each message in its connection's poll group.
-    pub fn sort_incoming(&mut self, sockets: &mut dyn Sockets) {
-        let mut received = std::mem::take(&mut self.received);
-        sockets.receive(&mut received, usize::MAX);
-        for message in received.drain(..) {
-            match self.group_of.get(&message.conn) {
-                Some(group) => self.groups.entry(*group).or_default().push_back(message),
-                None => self
-                    .unsorted
-                    .entry(message.conn)
-                    .or_default()
-                    .push_back(message),
-            }
-        }
-        self.received = received;
-    }
-
-    /// Up to `max` messages of `group`, oldest first; `None` for an unknown group.
-    pub fn take(
-        &mut self,
-        group: sys::HSteamNetPollGroup,
-        max: usize,
-    ) -> Option<impl Iterator<Item = ReceivedMessage> + '_> {
-        let queue = self.groups.get_mut(&group)?;
-        let count = queue.len().min(max);
-        Some(queue.drain(..count))
-    }
-
-    /// Forgets a connection and what waits for it.
-    fn forget(&mut self, conn: ConnectionId) {
-        self.unsorted.remove(&conn);
-        self.arrived_on.remove(&conn);
-        if let Some(group) = self.group_of.remove(&conn)
-            && let Some(queue) = self.groups.get_mut(&group)
-        {
-            queue.retain(|message| message.conn != conn);
-        }
-    }
-}
-
-/// Writes a `SteamNetConnectionInfo_t`: the remote, state, end and the listen socket; no
-/// route goes through a relay here.
-///
-/// # Safety
-///
-/// `out` points to a writable `SteamNetConnectionInfo_t`.
-pub unsafe fn write_info(out: *mut u8, info: &ConnectionInfo, listen: Option<ListenSocketId>) {
-    let description = format!("local user {}", info.remote);
-    let end = (info.end_reason, info.end_debug.as_str());
-    // SAFETY: see above.
-    unsafe {
-        write_info_fields(
-            out,
-            info.remote,
-            info.state as i32,
-            end,
-            &description,
-            listen,
-        )
-    };
-}
-
-/// Writes a `SteamNetConnectionInfo_t` from its fields: the state as Steam's number, the end
-/// reason and its text.
-///
-/// # Safety
-///
-/// `out` points to a writable `SteamNetConnectionInfo_t`.
-pub unsafe fn write_info_fields(
-    out: *mut u8,
-    remote: SteamId,
-    state: i32,
-    (end_reason, end_debug): (i32, &str),
-    description: &str,
-    listen: Option<ListenSocketId>,
-) {
-    // SAFETY: see above; the identity lies inside the info struct, at its offset.
-    unsafe {
-        write_fields!(
-            out,
-            sys::SteamNetConnectionInfo_t {
-                m_hListenSocket: listen.map_or(sys::k_HSteamListenSocket_Invalid, |s| s.0),
-                m_eState: state,
-                m_eEndReason: end_reason,
-                m_szEndDebug: c_chars::<128>(end_debug),
-                m_szConnectionDescription: c_chars::<128>(description),
-                m_nFlags: sys::k_nSteamNetworkConnectionInfoFlags_Fast,
-            }
-        );
-        write_identity(
-            out.add(std::mem::offset_of!(
-                sys::SteamNetConnectionInfo_t,
-                m_identityRemote
-            )),
-            remote,
-        );
-    }
-}
-
-/// Writes a `SteamNetConnectionRealTimeStatus_t`: the emulation's measurements.
-///
-/// # Safety
-///
-/// `status` points to a writable `SteamNetConnectionRealTimeStatus_t`.
-pub unsafe fn write_status(
-    status: *mut sys::SteamNetConnectionRealTimeStatus_t,
-    state: i32,
-    quality: &ConnectionQuality,
-) {
-    // SAFETY: see above.
-    unsafe {
-        write_fields!(
-            status,
-            sys::SteamNetConnectionRealTimeStatus_t {
-                m_eState: state,
-                m_nPing: quality.ping_ms,
-                m_flConnectionQualityLocal: quality.quality_local,
-                m_flConnectionQualityRemote: quality.quality_remote,
-                m_flOutPacketsPerSec: quality.out_packets_per_sec,
-                m_flOutBytesPerSec: quality.out_bytes_per_sec,
-                m_flInPacketsPerSec: quality.in_packets_per_sec,
-                m_flInBytesPerSec: quality.in_bytes_per_sec,
-                m_nSendRateBytesPerSecond: quality.send_rate_bytes_per_sec,
-                m_cbPendingUnreliable: quality.pending_unreliable,
-                m_cbPendingReliable: quality.pending_reliable,
-                m_cbSentUnackedReliable: quality.sent_unacked_reliable,
-                m_usecQueueTime: quality.queue_time_usec,
-                m_usecMaxJitter: -1_i32,
-            }
-        );
+/// The `EResult` Steam answers with for a call the emulation did, or refused.
+fn eresult_of_call(result: Result<(), SocketError>) -> i32 {
+    match result {
+        Ok(()) => eresult::OK,
+        Err(why) => eresult_of(&why),
     }
 }
 
@@ -254,10 +102,7 @@ extern "C" fn SteamAPI_ISteamNetworkingSockets_AcceptConnection(
     conn: sys::HSteamNetConnection,
 ) -> c_int {
     with(eresult::NO_CONNECTION, |standin| {
-        match standin.sockets.accept(ConnectionId(conn)) {
-            Ok(()) => eresult::OK,
-            Err(why) => eresult_of(&why),
-        }
+        eresult_of_call(standin.sockets.accept(ConnectionId(conn)))
     })
 }
 
@@ -326,10 +171,7 @@ extern "C" fn SteamAPI_ISteamNetworkingSockets_ConfigureConnectionLanes(
         return eresult::INVALID_PARAM;
     };
     with(eresult::NO_CONNECTION, |standin| {
-        match standin.sockets.configure_lanes(ConnectionId(conn), lanes) {
-            Ok(()) => eresult::OK,
-            Err(why) => eresult_of(&why),
-        }
+        eresult_of_call(standin.sockets.configure_lanes(ConnectionId(conn), lanes))
     })
 }
 
@@ -346,7 +188,7 @@ unsafe extern "C" fn SteamAPI_ISteamNetworkingSockets_GetConnectionInfo(
             return false;
         };
         if !out.is_null() {
-            let listen = standin.net.arrived_on.get(&conn).copied();
+            let listen = standin.net.arrived_on(conn);
             // SAFETY: the caller passes a writable info struct.
             unsafe { write_info(out.cast(), &info, listen) };
         }
@@ -400,10 +242,7 @@ extern "C" fn SteamAPI_ISteamNetworkingSockets_CreatePollGroup(
     _: *mut sys::ISteamNetworkingSockets,
 ) -> sys::HSteamNetPollGroup {
     with(sys::k_HSteamNetPollGroup_Invalid, |standin| {
-        let net = &mut standin.net;
-        net.last_group += 1;
-        net.groups.insert(net.last_group, VecDeque::new());
-        net.last_group
+        standin.net.create_group()
     })
 }
 
@@ -413,11 +252,7 @@ extern "C" fn SteamAPI_ISteamNetworkingSockets_DestroyPollGroup(
     _: *mut sys::ISteamNetworkingSockets,
     group: sys::HSteamNetPollGroup,
 ) -> bool {
-    with(false, |standin| {
-        let net = &mut standin.net;
-        net.group_of.retain(|_, of| *of != group);
-        net.groups.remove(&group).is_some()
-    })
+    with(false, |standin| standin.net.destroy_group(group))
 }
 
 /// `SetConnectionPollGroup`; `k_HSteamNetPollGroup_Invalid` takes the connection out of its
@@ -434,16 +269,6 @@ extern "C" fn SteamAPI_ISteamNetworkingSockets_SetConnectionPollGroup(
             return false;
         }
         standin.net.sort_incoming(&mut standin.sockets);
-        let net = &mut standin.net;
-        if group == sys::k_HSteamNetPollGroup_Invalid {
-            net.group_of.remove(&conn);
-            return true;
-        }
-        let Some(queue) = net.groups.get_mut(&group) else {
-            return false;
-        };
-        queue.extend(net.unsorted.remove(&conn).into_iter().flatten());
-        net.group_of.insert(conn, group);
-        true
+        standin.net.set_group(conn, group)
     })
 }

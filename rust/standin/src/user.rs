@@ -1,39 +1,13 @@
 //! `ISteamUser`, `ISteamFriends`, and what `ISteamApps` and `ISteamUtils` say: the local
 //! user of the emulation.
 
-use std::ffi::{CString, c_char};
+use std::ffi::c_char;
 
 use smp_steam::{SteamApi, SteamId};
 use steamworks_sys as sys;
 
-use crate::{output, with};
-
-/// How many texts handed out by pointer stay valid: Steam's stay valid at least until the
-/// next call of the same function, and callers copy them at once.
-const KEPT_TEXTS: usize = 16;
-
-/// Texts handed out by pointer, kept valid for a while.
-#[derive(Default)]
-pub struct Names {
-    kept: Vec<CString>,
-    next: usize,
-}
-
-impl Names {
-    /// A stable pointer to `text`, valid for the next [`KEPT_TEXTS`] calls; "" when `text`
-    /// holds a NUL, which no C string can.
-    pub fn keep(&mut self, text: String) -> *const c_char {
-        let text = CString::new(text).unwrap_or_default();
-        if self.kept.len() < KEPT_TEXTS {
-            self.kept.push(text);
-            return self.kept.last().expect("just pushed").as_ptr();
-        }
-        let slot = self.next % KEPT_TEXTS;
-        self.next += 1;
-        self.kept[slot] = text;
-        self.kept[slot].as_ptr()
-    }
-}
+use crate::output;
+use crate::state::with;
 
 /// The empty C string, for calls made before initialization.
 const EMPTY: *const c_char = c"".as_ptr();

@@ -87,16 +87,7 @@ fn game(
             extra.push(format!("--enet-port={}", port_base + 1));
         }
     }
-    let process = |name: &'static str, user: u32, start_after| Process {
-        name,
-        user,
-        args: [format!("--role={name}")]
-            .into_iter()
-            .chain(extra.iter().cloned())
-            .collect(),
-        start_after,
-        kill_on: None,
-    };
+    let process = |name, user, start_after| Process::in_role(name, user, &extra, start_after);
     Scenario {
         name,
         project: project.to_owned(),

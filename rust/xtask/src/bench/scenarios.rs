@@ -85,16 +85,7 @@ pub fn scenario(project: &Path, layout: Layout, peer: Peer, quick: bool) -> Scen
         // Tells this run's start-up folder from another's (bench_crowd.gd's agree_on_start).
         common.push("--marker-ms={marker_ms}".to_owned());
     }
-    let process = |name: &'static str, user: u32, start_after| Process {
-        name,
-        user,
-        args: [format!("--role={name}")]
-            .into_iter()
-            .chain(common.iter().cloned())
-            .collect(),
-        start_after,
-        kill_on: None,
-    };
+    let process = |name, user, start_after| Process::in_role(name, user, &common, start_after);
     let clients = match layout {
         Layout::Link => 1,
         Layout::Crowd => CLIENT_NAMES.len(),
