@@ -28,13 +28,14 @@ use smp_transport::emulated::EmulatedSockets;
 use steamworks::{CallbackHandle, Client, sys};
 
 use crate::api::{NetworkingMessages, SteamApi};
+use crate::event_queue::EventQueue;
 use crate::p2p_transport::{self, P2PEndpoint};
 use crate::types::{
     LobbyFilter, LobbyId, LobbyType, P2PSend, P2PSessionState, SteamEvent, SteamId,
 };
 pub use debug_output::STEAM_OUTPUT_TARGET;
 use dispatch::Dispatcher;
-use events::{EventQueue, SharedQueue};
+use events::SharedQueue;
 pub use init_error::InitError;
 use matchmaking::Matchmaking;
 use messages::Messages;
