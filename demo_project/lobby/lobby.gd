@@ -146,7 +146,8 @@ func name_of(steam_id: int) -> String:
 
 
 func name_of_peer(peer_id: int) -> String:
-	return name_of(_peer.get_steam_id_for_peer_id(peer_id)) if _peer != null else "peer %d" % peer_id
+	var steam_id := _peer.get_steam_id_for_peer_id(peer_id) if _peer != null else 0
+	return name_of(steam_id) if steam_id != 0 else "peer %d" % peer_id
 
 
 func _on_lobby_created(result: int, created: int) -> void:

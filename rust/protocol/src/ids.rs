@@ -26,6 +26,20 @@ impl SteamId {
         universe != 0 && account_type == 1 && self.account_id() != 0
     }
 
+    /// True for a lobby's id in some universe: account type chat, with the instance flag that
+    /// Steam sets on lobbies, account id not 0. Users, clans, plain chat rooms and 0 are not.
+    pub const fn is_lobby(self) -> bool {
+        const CHAT: u64 = 8;
+        const LOBBY_INSTANCE_FLAG: u64 = 0x4_0000;
+        let universe = self.0 >> 56;
+        let account_type = (self.0 >> 52) & 0xF;
+        let instance = (self.0 >> 32) & 0xF_FFFF;
+        universe != 0
+            && account_type == CHAT
+            && instance & LOBBY_INSTANCE_FLAG != 0
+            && self.account_id() != 0
+    }
+
     /// True for the SteamID64 layout of an individual public account.
     pub const fn is_individual(self) -> bool {
         self.0 >> 32 == SteamId::individual(0).0 >> 32
@@ -78,6 +92,20 @@ mod tests {
         // A lobby (chat account type 8) and a clan (type 7).
         assert!(!SteamId(109775244925020489).is_user());
         assert!(!SteamId(103582791429521412).is_user());
+    }
+
+    #[test]
+    fn only_lobby_ids_are_lobbies() {
+        assert!(SteamId(109775244925020489).is_lobby());
+        assert!(!SteamId(0).is_lobby());
+        assert!(!SteamId::individual(7).is_lobby());
+        assert!(!SteamId(103582791429521412).is_lobby(), "a clan");
+        // A chat room that is no lobby: chat account type, no lobby flag.
+        assert!(!SteamId((1 << 56) | (8 << 52) | 5).is_lobby());
+        assert!(
+            !SteamId((1 << 56) | (8 << 52) | (0x6_0000 << 32)).is_lobby(),
+            "no account"
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ func _process(_delta: float) -> void:
 func run() -> void:
 	record_events()
 	expect_error("Steam is not initialized")
-	check(SteamMultiplayerPeer.new().connect_lobby(1) == ERR_CANT_CREATE, "connect_lobby before steamInitEx: ERR_CANT_CREATE")
+	check(SteamMultiplayerPeer.new().connect_lobby(109775244925020489) == ERR_CANT_CREATE, "connect_lobby before steamInitEx: ERR_CANT_CREATE")
 	var init: Dictionary = Steam.steamInitEx()
 	check(init.status == Steam.STEAM_API_INIT_RESULT_OK, "steamInitEx")
 	peer = SteamMultiplayerPeer.new()

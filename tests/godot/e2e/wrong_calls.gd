@@ -5,6 +5,7 @@ extends "res://e2e/scenario.gd"
 ## host. The README's table "What a wrong call returns" lists the same rows.
 
 const NOT_A_USER := "is not a user's Steam id"
+const NOT_A_LOBBY := "is not a lobby's Steam id"
 const LOBBY_LIKE_ID := 109775244925020489
 const CLAN_ID := 103582791429521412
 
@@ -51,6 +52,8 @@ func run() -> void:
 	expect_row("get_packet with nothing to read", func(): return peer.get_packet().size(), 0, "no packet is available")
 	expect_row("host_with_lobby(0)", func(): return peer.host_with_lobby(0), ERR_CANT_CREATE, "lobby")
 	expect_row("connect_to_lobby(0)", func(): return peer.connect_to_lobby(0), ERR_CANT_CREATE, "lobby")
+	expect_row("connect_lobby(0)", func(): return peer.connect_lobby(0), ERR_INVALID_PARAMETER, NOT_A_LOBBY)
+	expect_row("connect_lobby(a user's id)", func(): return peer.connect_lobby(me), ERR_INVALID_PARAMETER, NOT_A_LOBBY)
 	# A hosting peer.
 	check(peer.create_host(0) == OK, "create_host")
 	expect_row("create_host twice", func(): return peer.create_host(0), ERR_ALREADY_IN_USE, "already")
@@ -84,6 +87,30 @@ func run() -> void:
 	expect_row("Steam.acceptSessionWithUser(0)", func(): return Steam.acceptSessionWithUser(0), false, NOT_A_USER)
 	expect_row("Steam.closeSessionWithUser(a lobby)", func(): return Steam.closeSessionWithUser(LOBBY_LIKE_ID), false, NOT_A_USER)
 	expect_row("Steam.closeChannelWithUser(0, 0)", func(): return Steam.closeChannelWithUser(0, 0), false, NOT_A_USER)
+	# The Steam singleton's lobby calls, given ids that are no lobby's, and user ids that are no user's.
+	expect_row("Steam.joinLobby(0)", func(): Steam.joinLobby(0); return null, null, NOT_A_LOBBY)
+	expect_row("Steam.leaveLobby(a user's id)", func(): Steam.leaveLobby(me); return null, null, NOT_A_LOBBY)
+	expect_row("Steam.getLobbyOwner(0)", func(): return Steam.getLobbyOwner(0), 0, NOT_A_LOBBY)
+	expect_row("Steam.getNumLobbyMembers(a clan)", func(): return Steam.getNumLobbyMembers(CLAN_ID), 0, NOT_A_LOBBY)
+	expect_row("Steam.getLobbyMemberByIndex(0, 0)", func(): return Steam.getLobbyMemberByIndex(0, 0), 0, NOT_A_LOBBY)
+	expect_row("Steam.setLobbyData(0)", func(): return Steam.setLobbyData(0, "key", "value"), false, NOT_A_LOBBY)
+	expect_row("Steam.getLobbyData(0)", func(): return Steam.getLobbyData(0, "key"), "", NOT_A_LOBBY)
+	expect_row("Steam.deleteLobbyData(0)", func(): return Steam.deleteLobbyData(0, "key"), false, NOT_A_LOBBY)
+	expect_row("Steam.getAllLobbyData(0)", func(): return Steam.getAllLobbyData(0), {}, NOT_A_LOBBY)
+	expect_row("Steam.setLobbyMemberData(0)", func(): Steam.setLobbyMemberData(0, "key", "value"); return null, null, NOT_A_LOBBY)
+	expect_row("Steam.getLobbyMemberData(0)", func(): return Steam.getLobbyMemberData(0, me, "key"), "", NOT_A_LOBBY)
+	expect_row("Steam.setLobbyJoinable(0)", func(): return Steam.setLobbyJoinable(0, true), false, NOT_A_LOBBY)
+	expect_row("Steam.setLobbyType(0)", func(): return Steam.setLobbyType(0, Steam.LOBBY_TYPE_PUBLIC), false, NOT_A_LOBBY)
+	expect_row("Steam.setLobbyMemberLimit(a user's id)", func(): return Steam.setLobbyMemberLimit(me, 4), false, NOT_A_LOBBY)
+	expect_row("Steam.getLobbyMemberLimit(0)", func(): return Steam.getLobbyMemberLimit(0), 0, NOT_A_LOBBY)
+	expect_row("Steam.sendLobbyChatMsg(0)", func(): return Steam.sendLobbyChatMsg(0, "hello"), false, NOT_A_LOBBY)
+	expect_row("Steam.activateGameOverlayInviteDialog(0)", func(): Steam.activateGameOverlayInviteDialog(0); return null, null, NOT_A_LOBBY)
+	expect_row("Steam.setLobbyOwner(lobby, 0)", func(): return Steam.setLobbyOwner(LOBBY_LIKE_ID, 0), false, NOT_A_USER)
+	expect_row("Steam.getLobbyMemberData(lobby, a lobby)", func(): return Steam.getLobbyMemberData(LOBBY_LIKE_ID, LOBBY_LIKE_ID, "key"), "", NOT_A_USER)
+	expect_row("Steam.getFriendPersonaName(0)", func(): return Steam.getFriendPersonaName(0), "", NOT_A_USER)
+	# A lobby's id that names no lobby we know: queries answer with an empty value, silently.
+	expect_row("Steam.getLobbyOwner of an unknown lobby", func(): return Steam.getLobbyOwner(LOBBY_LIKE_ID), 0, "")
+	expect_row("Steam.getLobbyData of an unknown lobby", func(): return Steam.getLobbyData(LOBBY_LIKE_ID, "key"), "", "")
 	# Calls that cannot fail stay silent: closing twice.
 	peer.close()
 	expect_row("close() a second time", func(): peer.close(); return null, null, "")

@@ -108,13 +108,20 @@ impl SteamMultiplayerPeer {
     /// lobby; [method MultiplayerPeer.close] leaves it.
     ///
     /// Returns [constant OK]; [constant ERR_ALREADY_IN_USE] if the peer is active or already
-    /// started this way; [constant ERR_CANT_CREATE] before [method Steam.steamInitEx]. If Steam
+    /// started this way; [constant ERR_CANT_CREATE] before [method Steam.steamInitEx];
+    /// [constant ERR_INVALID_PARAMETER] when [param lobby_id] is not a lobby's Steam id. If Steam
     /// does not let us in, [signal lobby_joined] carries its response, [signal debug_data] says
     /// so, and the peer is back to not connected.
     #[func]
     fn connect_lobby(&mut self, lobby_id: i64) -> Error {
         let _flush = FlushOnDrop;
         let lobby = SteamId(lobby_id as u64);
+        if !lobby.is_lobby() {
+            godot_error!(
+                "SteamMultiplayerPeer.connect_lobby: {lobby_id} is not a lobby's Steam id"
+            );
+            return Error::ERR_INVALID_PARAMETER;
+        }
         let error = self.start_lobby("connect_lobby", None, 0, lobby);
         if error == Error::OK {
             self.lobby_start.joining(lobby);

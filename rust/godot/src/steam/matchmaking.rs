@@ -2,14 +2,32 @@
 
 use godot::prelude::*;
 use smp_steam::{
-    ChatRoomEnterResponse, LobbyComparison, LobbyDistanceFilter, LobbyType, SteamId,
+    ChatRoomEnterResponse, LobbyComparison, LobbyDistanceFilter, LobbyType, SteamApi, SteamId,
     chat_member_state,
 };
 
-use super::Steam;
+use super::{Steam, user_id};
 
-fn id(value: i64) -> SteamId {
-    SteamId(value as u64)
+impl Steam {
+    /// Runs `call` on lobby `lobby_id` of the initialized backend. Before initialization, or
+    /// when `lobby_id` is not a lobby's Steam id (0, a user's, a clan's), pushes one error and
+    /// returns the neutral value.
+    pub(super) fn with_lobby<R: Default>(
+        &mut self,
+        name: &str,
+        lobby_id: i64,
+        call: impl FnOnce(&mut (dyn SteamApi + 'static), SteamId) -> R,
+    ) -> R {
+        self.with_api(name, R::default(), |api| {
+            let lobby = SteamId(lobby_id as u64);
+            if lobby.is_lobby() {
+                call(api, lobby)
+            } else {
+                godot_error!("Steam.{name}: {lobby_id} is not a lobby's Steam id");
+                R::default()
+            }
+        })
+    }
 }
 
 #[godot_api(secondary)]
@@ -143,7 +161,7 @@ impl Steam {
     /// the id, whatever the lobby's type, unless it is full or not joinable.
     #[func(rename = joinLobby)]
     fn join_lobby(&mut self, lobby_id: i64) {
-        self.with_api("joinLobby", (), |api| api.join_lobby(id(lobby_id)));
+        self.with_lobby("joinLobby", lobby_id, |api, lobby| api.join_lobby(lobby));
     }
 
     /// Leaves lobby [param lobby_id] at once; the others get [signal lobby_chat_update]. If we
@@ -151,14 +169,14 @@ impl Steam {
     /// leave ends it. Nothing happens for a lobby we are not in.
     #[func(rename = leaveLobby)]
     fn leave_lobby(&mut self, lobby_id: i64) {
-        self.with_api("leaveLobby", (), |api| api.leave_lobby(id(lobby_id)));
+        self.with_lobby("leaveLobby", lobby_id, |api, lobby| api.leave_lobby(lobby));
     }
 
     /// The Steam id of the owner of lobby [param lobby_id], which we must be in; 0 when unknown.
     #[func(rename = getLobbyOwner)]
     fn get_lobby_owner(&mut self, lobby_id: i64) -> i64 {
-        self.with_api("getLobbyOwner", 0, |api| {
-            api.lobby_owner(id(lobby_id)).0 as i64
+        self.with_lobby("getLobbyOwner", lobby_id, |api, lobby| {
+            api.lobby_owner(lobby).0 as i64
         })
     }
 
@@ -167,8 +185,9 @@ impl Steam {
     /// [param new_owner] is not a member.
     #[func(rename = setLobbyOwner)]
     fn set_lobby_owner(&mut self, lobby_id: i64, new_owner: i64) -> bool {
-        self.with_api("setLobbyOwner", false, |api| {
-            api.set_lobby_owner(id(lobby_id), id(new_owner))
+        self.with_lobby("setLobbyOwner", lobby_id, |api, lobby| {
+            user_id("setLobbyOwner", new_owner)
+                .is_some_and(|owner| api.set_lobby_owner(lobby, owner))
         })
     }
 
@@ -176,8 +195,8 @@ impl Steam {
     /// [method requestLobbyList] found. 0 when unknown.
     #[func(rename = getNumLobbyMembers)]
     fn get_num_lobby_members(&mut self, lobby_id: i64) -> i64 {
-        self.with_api("getNumLobbyMembers", 0, |api| {
-            api.lobby_member_count(id(lobby_id)) as i64
+        self.with_lobby("getNumLobbyMembers", lobby_id, |api, lobby| {
+            api.lobby_member_count(lobby) as i64
         })
     }
 
@@ -187,8 +206,8 @@ impl Steam {
     #[func(rename = getLobbyMemberByIndex)]
     fn get_lobby_member_by_index(&mut self, lobby_id: i64, member: i64) -> i64 {
         let index = usize::try_from(member).unwrap_or(usize::MAX);
-        self.with_api("getLobbyMemberByIndex", 0, |api| {
-            api.lobby_member(id(lobby_id), index).0 as i64
+        self.with_lobby("getLobbyMemberByIndex", lobby_id, |api, lobby| {
+            api.lobby_member(lobby, index).0 as i64
         })
     }
 
@@ -197,8 +216,8 @@ impl Steam {
     /// Returns [code]false[/code] when we do not own the lobby.
     #[func(rename = setLobbyData)]
     fn set_lobby_data(&mut self, lobby_id: i64, key: GString, value: GString) -> bool {
-        self.with_api("setLobbyData", false, |api| {
-            api.set_lobby_data(id(lobby_id), &key.to_string(), &value.to_string())
+        self.with_lobby("setLobbyData", lobby_id, |api, lobby| {
+            api.set_lobby_data(lobby, &key.to_string(), &value.to_string())
         })
     }
 
@@ -206,10 +225,8 @@ impl Steam {
     /// [method requestLobbyList] found; "" when unset or unknown.
     #[func(rename = getLobbyData)]
     fn get_lobby_data(&mut self, lobby_id: i64, key: GString) -> GString {
-        self.with_api("getLobbyData", GString::new(), |api| {
-            api.lobby_data(id(lobby_id), &key.to_string())
-                .as_str()
-                .into()
+        self.with_lobby("getLobbyData", lobby_id, |api, lobby| {
+            api.lobby_data(lobby, &key.to_string()).as_str().into()
         })
     }
 
@@ -218,8 +235,8 @@ impl Steam {
     /// set). Members get [signal lobby_data_update].
     #[func(rename = deleteLobbyData)]
     fn delete_lobby_data(&mut self, lobby_id: i64, key: GString) -> bool {
-        self.with_api("deleteLobbyData", false, |api| {
-            api.delete_lobby_data(id(lobby_id), &key.to_string())
+        self.with_lobby("deleteLobbyData", lobby_id, |api, lobby| {
+            api.delete_lobby_data(lobby, &key.to_string())
         })
     }
 
@@ -228,8 +245,8 @@ impl Steam {
     /// (local mode orders the keys by their bytes). Empty for an unknown lobby.
     #[func(rename = getAllLobbyData)]
     fn get_all_lobby_data(&mut self, lobby_id: i64) -> VarDictionary {
-        let entries = self.with_api("getAllLobbyData", Vec::new(), |api| {
-            api.all_lobby_data(id(lobby_id))
+        let entries = self.with_lobby("getAllLobbyData", lobby_id, |api, lobby| {
+            api.all_lobby_data(lobby)
         });
         let mut all = VarDictionary::new();
         for (index, (key, value)) in entries.into_iter().enumerate() {
@@ -247,8 +264,8 @@ impl Steam {
     /// id as [code]member_id[/code].
     #[func(rename = setLobbyMemberData)]
     fn set_lobby_member_data(&mut self, lobby_id: i64, key: GString, value: GString) {
-        self.with_api("setLobbyMemberData", (), |api| {
-            api.set_lobby_member_data(id(lobby_id), &key.to_string(), &value.to_string())
+        self.with_lobby("setLobbyMemberData", lobby_id, |api, lobby| {
+            api.set_lobby_member_data(lobby, &key.to_string(), &value.to_string())
         });
     }
 
@@ -256,8 +273,10 @@ impl Steam {
     /// we must be in; "" when unset or unknown.
     #[func(rename = getLobbyMemberData)]
     fn get_lobby_member_data(&mut self, lobby_id: i64, steam_id: i64, key: GString) -> GString {
-        self.with_api("getLobbyMemberData", GString::new(), |api| {
-            api.lobby_member_data(id(lobby_id), id(steam_id), &key.to_string())
+        self.with_lobby("getLobbyMemberData", lobby_id, |api, lobby| {
+            user_id("getLobbyMemberData", steam_id)
+                .map(|member| api.lobby_member_data(lobby, member, &key.to_string()))
+                .unwrap_or_default()
                 .as_str()
                 .into()
         })
@@ -268,8 +287,8 @@ impl Steam {
     /// owner can: returns [code]false[/code] otherwise.
     #[func(rename = setLobbyJoinable)]
     fn set_lobby_joinable(&mut self, lobby_id: i64, joinable: bool) -> bool {
-        self.with_api("setLobbyJoinable", false, |api| {
-            api.set_lobby_joinable(id(lobby_id), joinable)
+        self.with_lobby("setLobbyJoinable", lobby_id, |api, lobby| {
+            api.set_lobby_joinable(lobby, joinable)
         })
     }
 
@@ -282,8 +301,8 @@ impl Steam {
             godot_error!("Steam.setLobbyType: {lobby_type} is not a LOBBY_TYPE_* constant");
             return false;
         };
-        self.with_api("setLobbyType", false, |api| {
-            api.set_lobby_type(id(lobby_id), kind)
+        self.with_lobby("setLobbyType", lobby_id, |api, lobby| {
+            api.set_lobby_type(lobby, kind)
         })
     }
 
@@ -292,16 +311,16 @@ impl Steam {
     #[func(rename = setLobbyMemberLimit)]
     fn set_lobby_member_limit(&mut self, lobby_id: i64, max_members: i64) -> bool {
         let max = u32::try_from(max_members).unwrap_or(0);
-        self.with_api("setLobbyMemberLimit", false, |api| {
-            api.set_lobby_member_limit(id(lobby_id), max)
+        self.with_lobby("setLobbyMemberLimit", lobby_id, |api, lobby| {
+            api.set_lobby_member_limit(lobby, max)
         })
     }
 
     /// How many members lobby [param lobby_id] takes; 0 when unknown or without a limit.
     #[func(rename = getLobbyMemberLimit)]
     fn get_lobby_member_limit(&mut self, lobby_id: i64) -> i64 {
-        self.with_api("getLobbyMemberLimit", 0, |api| {
-            i64::from(api.lobby_member_limit(id(lobby_id)))
+        self.with_lobby("getLobbyMemberLimit", lobby_id, |api, lobby| {
+            i64::from(api.lobby_member_limit(lobby))
         })
     }
 
@@ -409,8 +428,8 @@ impl Steam {
     /// a terminating zero.
     #[func(rename = sendLobbyChatMsg)]
     fn send_lobby_chat_msg(&mut self, lobby_id: i64, message_body: GString) -> bool {
-        self.with_api("sendLobbyChatMsg", false, |api| {
-            api.send_lobby_chat_message(id(lobby_id), &message_body.to_string())
+        self.with_lobby("sendLobbyChatMsg", lobby_id, |api, lobby| {
+            api.send_lobby_chat_message(lobby, &message_body.to_string())
         })
     }
 }

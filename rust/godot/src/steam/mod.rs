@@ -302,7 +302,9 @@ impl Steam {
     #[func(rename = getFriendPersonaName)]
     fn get_friend_persona_name(&mut self, steam_id: i64) -> GString {
         self.with_api("getFriendPersonaName", GString::new(), |api| {
-            api.friend_persona_name(SteamId(steam_id as u64))
+            user_id("getFriendPersonaName", steam_id)
+                .map(|user| api.friend_persona_name(user))
+                .unwrap_or_default()
                 .as_str()
                 .into()
         })
@@ -313,8 +315,8 @@ impl Steam {
     /// [signal lobby_invite].
     #[func(rename = activateGameOverlayInviteDialog)]
     fn activate_game_overlay_invite_dialog(&mut self, lobby_id: i64) {
-        self.with_api("activateGameOverlayInviteDialog", (), |api| {
-            api.activate_invite_dialog(SteamId(lobby_id as u64))
+        self.with_lobby("activateGameOverlayInviteDialog", lobby_id, |api, lobby| {
+            api.activate_invite_dialog(lobby)
         });
     }
 }
