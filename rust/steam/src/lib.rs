@@ -3,6 +3,7 @@
 //! across processes on one machine ([`local`]) or backed by Steamworks.
 
 pub mod api;
+mod event_queue;
 pub mod lobby_start;
 pub mod local;
 pub mod messages;

@@ -32,12 +32,15 @@ impl Network {
     }
 
     fn user(&self, n: u32) -> Box<dyn SteamApi> {
-        let identity = LocalIdentity::new(n, None, self.base).unwrap();
-        let endpoint = local::bind(&identity, FaultConfig::default()).unwrap();
-        Box::new(
-            LocalSteam::new(identity, 480, endpoint, Store::at(self.root.clone()), true).unwrap(),
-        )
+        local_user(n, self.base, self.root.clone(), true)
     }
+}
+
+/// Local user `n` of app 480 on the network of ports from `base`, sharing lobbies in `root`.
+fn local_user(n: u32, base: u16, root: PathBuf, accept_invites: bool) -> Box<dyn SteamApi> {
+    let identity = LocalIdentity::new(n, None, base).unwrap();
+    let endpoint = local::bind(&identity, FaultConfig::default()).unwrap();
+    Box::new(LocalSteam::new(identity, 480, endpoint, Store::at(root), accept_invites).unwrap())
 }
 
 impl Drop for Network {
@@ -75,6 +78,24 @@ fn events_until(
         );
         std::thread::sleep(Duration::from_millis(2));
     }
+}
+
+/// Pumps every user until the lobby data update that follows its owner, user 1, going arrives
+/// at user `who`, and checks that `who` was told the owner went as `state` says.
+fn owner_gone(users: &mut [Box<dyn SteamApi>], who: usize, lobby: LobbyId, what: &str, state: u32) {
+    let seen = events_until(users, who, what, |e| {
+        e.contains(&SteamEvent::LobbyDataUpdate {
+            success: true,
+            lobby,
+            member: lobby,
+        })
+    });
+    assert!(seen.contains(&SteamEvent::LobbyChatUpdate {
+        lobby,
+        changed: steam(1),
+        making_change: steam(1),
+        state
+    }));
 }
 
 fn drain(users: &mut [Box<dyn SteamApi>]) {
@@ -203,19 +224,13 @@ fn a_lobby_from_creation_to_its_owner_leaving() {
     );
     drain(&mut users);
     users[0].leave_lobby(lobby);
-    let seen = events_until(&mut users, 1, "the owner leaving", |e| {
-        e.contains(&SteamEvent::LobbyDataUpdate {
-            success: true,
-            lobby,
-            member: lobby,
-        })
-    });
-    assert!(seen.contains(&SteamEvent::LobbyChatUpdate {
+    owner_gone(
+        &mut users,
+        1,
         lobby,
-        changed: steam(1),
-        making_change: steam(1),
-        state: chat_member_state::LEFT
-    }));
+        "the owner leaving",
+        chat_member_state::LEFT,
+    );
     assert_eq!(
         users[1].lobby_owner(lobby),
         steam(2),
@@ -477,19 +492,13 @@ fn a_killed_owner_is_disconnected_and_its_lobby_passes_on() {
     assert_eq!(users[0].lobby_owner(lobby), steam(1));
     child.kill().unwrap();
     child.wait().unwrap();
-    let seen = events_until(&mut users, 0, "the owner's loss", |e| {
-        e.contains(&SteamEvent::LobbyDataUpdate {
-            success: true,
-            lobby,
-            member: lobby,
-        })
-    });
-    assert!(seen.contains(&SteamEvent::LobbyChatUpdate {
+    owner_gone(
+        &mut users,
+        0,
         lobby,
-        changed: steam(1),
-        making_change: steam(1),
-        state: chat_member_state::DISCONNECTED
-    }));
+        "the owner's loss",
+        chat_member_state::DISCONNECTED,
+    );
     assert_eq!(users[0].lobby_owner(lobby), steam(2));
 }
 
@@ -502,11 +511,7 @@ fn child_owner() {
     ) else {
         return;
     };
-    let identity = LocalIdentity::new(1, None, base.parse().unwrap()).unwrap();
-    let endpoint = local::bind(&identity, FaultConfig::default()).unwrap();
-    let mut users: Vec<Box<dyn SteamApi>> = vec![Box::new(
-        LocalSteam::new(identity, 480, endpoint, Store::at(root.into()), false).unwrap(),
-    )];
+    let mut users = vec![local_user(1, base.parse().unwrap(), root.into(), false)];
     let lobby = create(&mut users, 0, LobbyType::Public, 4);
     println!("LOBBY {}", lobby.0);
     loop {

@@ -5,7 +5,6 @@
 //! wrong field and panics on combined flags), and `Client::process_callbacks`, which would run
 //! them all, is never called.
 
-use std::collections::VecDeque;
 use std::ffi::c_void;
 use std::mem::offset_of;
 use std::sync::Arc;
@@ -16,44 +15,14 @@ use steamworks::{Callback, CallbackHandle, Client, sys};
 
 use super::convert::text_until_nul;
 use super::networking::SessionRequests;
+use crate::event_queue::EventQueue;
 use crate::types::{SteamEvent, SteamId};
 
-/// Events kept for a game that never dispatches them.
-pub const MAX_QUEUED_EVENTS: usize = 4096;
 /// Room for one lobby chat message (Steam's are at most 4 KiB).
 const CHAT_BUFFER: usize = sys::k_cubChatMetadataMax as usize;
 
-/// Events waiting for [`crate::SteamApi::drain_events`], oldest first, at most
-/// [`MAX_QUEUED_EVENTS`]: past that the oldest are dropped.
-#[derive(Default)]
-pub struct EventQueue {
-    events: VecDeque<SteamEvent>,
-    warned: bool,
-}
-
-impl EventQueue {
-    /// Queues `event`, dropping the oldest when full.
-    pub fn push(&mut self, event: SteamEvent) {
-        if self.events.len() >= MAX_QUEUED_EVENTS {
-            self.events.pop_front();
-            if !self.warned {
-                self.warned = true;
-                warn!(
-                    "Steam callbacks are piling up: call Steam.run_callbacks() every frame, or enable embedded callbacks"
-                );
-            }
-        }
-        self.events.push_back(event);
-    }
-
-    /// Moves every queued event into `out`, oldest first.
-    pub fn drain_into(&mut self, out: &mut Vec<SteamEvent>) {
-        out.extend(self.events.drain(..));
-    }
-}
-
 /// The queue, shared with the callbacks the crate holds.
-pub type SharedQueue = Arc<Mutex<EventQueue>>;
+pub(crate) type SharedQueue = Arc<Mutex<EventQueue>>;
 
 /// Declares a callback type holding a copy of Steam's raw struct.
 macro_rules! raw_callback {
@@ -312,187 +281,4 @@ fn p2p_session_connect_fail(raw: &sys::P2PSessionConnectFail_t) -> SteamEvent {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::types::{chat_member_state, lobby_id};
-
-    const LOBBY: SteamId = lobby_id(7);
-    const ALICE: SteamId = SteamId::individual(1);
-    const BOB: SteamId = SteamId::individual(2);
-
-    fn csteamid(id: SteamId) -> sys::CSteamID {
-        sys::CSteamID {
-            m_steamid: sys::CSteamID_SteamID_t {
-                m_unAll64Bits: id.0,
-            },
-        }
-    }
-
-    #[test]
-    fn the_queue_is_bounded_and_keeps_the_newest() {
-        let mut queue = EventQueue::default();
-        for n in 0..MAX_QUEUED_EVENTS + 10 {
-            queue.push(SteamEvent::P2PSessionRequest {
-                remote: SteamId(n as u64),
-            });
-        }
-        let mut out = Vec::new();
-        queue.drain_into(&mut out);
-        assert_eq!(out.len(), MAX_QUEUED_EVENTS);
-        assert_eq!(
-            out[0],
-            SteamEvent::P2PSessionRequest {
-                remote: SteamId(10)
-            }
-        );
-        queue.drain_into(&mut out);
-        assert_eq!(out.len(), MAX_QUEUED_EVENTS);
-    }
-
-    #[test]
-    fn a_kick_keeps_both_users_and_combined_flags() {
-        let raw = sys::LobbyChatUpdate_t {
-            m_ulSteamIDLobby: LOBBY.0,
-            m_ulSteamIDUserChanged: BOB.0,
-            m_ulSteamIDMakingChange: ALICE.0,
-            m_rgfChatMemberStateChange: chat_member_state::LEFT | chat_member_state::KICKED,
-        };
-        assert_eq!(
-            lobby_chat_update(&raw),
-            SteamEvent::LobbyChatUpdate {
-                lobby: LOBBY,
-                changed: BOB,
-                making_change: ALICE,
-                state: 10,
-            }
-        );
-    }
-
-    #[test]
-    fn lobby_enter_reads_locked_as_a_byte() {
-        let raw = RawLobbyEnter {
-            lobby: LOBBY.0,
-            permissions: 0,
-            locked: 2,
-            response: 4,
-        };
-        assert_eq!(
-            lobby_joined(raw),
-            SteamEvent::LobbyJoined {
-                lobby: LOBBY,
-                permissions: 0,
-                locked: true,
-                response: 4,
-            }
-        );
-    }
-
-    #[test]
-    fn lobby_enter_is_read_at_the_sdk_offsets() {
-        let mut raw = sys::LobbyEnter_t {
-            m_ulSteamIDLobby: LOBBY.0,
-            m_rgfChatPermissions: 3,
-            m_bLocked: true,
-            m_EChatRoomEnterResponse: 1,
-        };
-        // SAFETY: a pointer to a live LobbyEnter_t, as Steam passes.
-        let read = unsafe { RawLobbyEnter::from_raw((&raw mut raw).cast()) };
-        assert_eq!(
-            read,
-            RawLobbyEnter {
-                lobby: LOBBY.0,
-                permissions: 3,
-                locked: 1,
-                response: 1,
-            }
-        );
-    }
-
-    #[test]
-    fn chat_messages_take_the_entrys_sender_and_text() {
-        let raw = sys::LobbyChatMsg_t {
-            m_ulSteamIDLobby: LOBBY.0,
-            m_ulSteamIDUser: ALICE.0,
-            m_eChatEntryType: 1,
-            m_iChatID: 3,
-        };
-        let expected = |user| SteamEvent::LobbyMessage {
-            lobby: LOBBY,
-            user,
-            message: "hello".into(),
-            chat_type: 1,
-        };
-        assert_eq!(lobby_message(&raw, BOB, b"hello\0"), expected(BOB));
-        assert_eq!(lobby_message(&raw, SteamId(0), b"hello"), expected(ALICE));
-    }
-
-    #[test]
-    fn plain_callbacks_copy_their_fields() {
-        let data = sys::LobbyDataUpdate_t {
-            m_ulSteamIDLobby: LOBBY.0,
-            m_ulSteamIDMember: LOBBY.0,
-            m_bSuccess: 1,
-        };
-        assert_eq!(
-            lobby_data_update(&data),
-            SteamEvent::LobbyDataUpdate {
-                success: true,
-                lobby: LOBBY,
-                member: LOBBY,
-            }
-        );
-        let invite = sys::LobbyInvite_t {
-            m_ulSteamIDUser: ALICE.0,
-            m_ulSteamIDLobby: LOBBY.0,
-            m_ulGameID: 480,
-        };
-        assert_eq!(
-            lobby_invite(&invite),
-            SteamEvent::LobbyInvite {
-                inviter: ALICE,
-                lobby: LOBBY,
-                game: 480,
-            }
-        );
-        let join = sys::GameLobbyJoinRequested_t {
-            m_steamIDLobby: csteamid(LOBBY),
-            m_steamIDFriend: csteamid(BOB),
-        };
-        assert_eq!(
-            join_requested(&join),
-            SteamEvent::JoinRequested {
-                lobby: LOBBY,
-                friend: BOB,
-            }
-        );
-        let persona = sys::PersonaStateChange_t {
-            m_ulSteamID: BOB.0,
-            m_nChangeFlags: 1,
-        };
-        assert_eq!(
-            persona_state_change(&persona),
-            SteamEvent::PersonaStateChange {
-                user: BOB,
-                flags: 1,
-            }
-        );
-        let request = sys::P2PSessionRequest_t {
-            m_steamIDRemote: csteamid(ALICE),
-        };
-        assert_eq!(
-            p2p_session_request(&request),
-            SteamEvent::P2PSessionRequest { remote: ALICE }
-        );
-        let fail = sys::P2PSessionConnectFail_t {
-            m_steamIDRemote: csteamid(ALICE),
-            m_eP2PSessionError: 4,
-        };
-        assert_eq!(
-            p2p_session_connect_fail(&fail),
-            SteamEvent::P2PSessionConnectFail {
-                remote: ALICE,
-                error: 4,
-            }
-        );
-    }
-}
+mod tests;
