@@ -1,11 +1,13 @@
 //! The frames the legacy P2P transport sends on its channel: a link's opening, acceptance,
 //! close and messages, each naming its link by the number its opener gave it.
 //!
-//! `[tag][link number: LEB128 u32][...]`; the tag holds the kind and whether the sender
-//! opened the link (numbers are only unique per opener).
+//! `[body][link number: LEB128 u32, its bytes from the end][tag]`: everything that frames a
+//! packet trails it, so a received message's bytes start the packet and are handed on where
+//! they are, the trailer cut off. The tag holds the kind and whether the sender opened the
+//! link (numbers are only unique per opener); a message's body is its bytes, then its lane.
 
-/// The longest header a message has: the tag, a five-byte link number, the lane.
-pub const MAX_MESSAGE_HEADER: usize = 1 + 5 + 2;
+/// The longest trailer a message has: the lane, a five-byte link number, the tag.
+pub const MAX_MESSAGE_TRAILER: usize = 2 + 5 + 1;
 
 /// The sender opened the link the frame belongs to.
 const FROM_OPENER: u8 = 0x80;
@@ -34,14 +36,15 @@ pub enum Frame<'a> {
         /// The sender's explanation.
         debug: &'a str,
     },
-    /// A message; its bytes follow the header, from `payload_start`.
+    /// A message; its bytes start the packet, up to `payload_end`.
     Message {
         /// Its lane.
         lane: u16,
         /// Sent reliably.
         reliable: bool,
-        /// Where the message's bytes start in the packet.
-        payload_start: usize,
+        /// Where the message's bytes end in the packet (ignored when encoding: the bytes
+        /// are already there).
+        payload_end: usize,
     },
 }
 
@@ -54,20 +57,31 @@ pub struct LinkRef {
     pub from_opener: bool,
 }
 
-/// Writes the header of `frame` for `link` into `out` (cleared first); a message's bytes go
-/// after it.
+/// Appends the trailer of `frame` for `link` to `out`; a message's bytes must be in `out`
+/// already (`out` holds only them, or nothing for other frames).
 pub fn encode(out: &mut Vec<u8>, link: LinkRef, frame: &Frame<'_>) {
-    out.clear();
     let kind = match frame {
-        Frame::Open { .. } => OPEN,
+        Frame::Open {
+            virtual_port,
+            version,
+        } => {
+            out.extend_from_slice(&virtual_port.to_le_bytes());
+            out.push(*version);
+            OPEN
+        }
         Frame::Accept => ACCEPT,
-        Frame::Close { .. } => CLOSE,
-        Frame::Message {
-            reliable: false, ..
-        } => UNRELIABLE,
-        Frame::Message { reliable: true, .. } => RELIABLE,
+        Frame::Close { reason, debug } => {
+            out.extend_from_slice(&reason.to_le_bytes());
+            out.extend_from_slice(debug.as_bytes());
+            CLOSE
+        }
+        Frame::Message { lane, reliable, .. } => {
+            out.extend_from_slice(&lane.to_le_bytes());
+            if *reliable { RELIABLE } else { UNRELIABLE }
+        }
     };
-    out.push(kind | if link.from_opener { FROM_OPENER } else { 0 });
+    // LEB128, written from its last byte to its first, so that it reads from the end.
+    let start = out.len();
     let mut number = link.number;
     loop {
         let low = (number & 0x7F) as u8;
@@ -78,30 +92,17 @@ pub fn encode(out: &mut Vec<u8>, link: LinkRef, frame: &Frame<'_>) {
         }
         out.push(low | 0x80);
     }
-    match frame {
-        Frame::Open {
-            virtual_port,
-            version,
-        } => {
-            out.extend_from_slice(&virtual_port.to_le_bytes());
-            out.push(*version);
-        }
-        Frame::Accept => {}
-        Frame::Close { reason, debug } => {
-            out.extend_from_slice(&reason.to_le_bytes());
-            out.extend_from_slice(debug.as_bytes());
-        }
-        Frame::Message { lane, .. } => out.extend_from_slice(&lane.to_le_bytes()),
-    }
+    out[start..].reverse();
+    out.push(kind | if link.from_opener { FROM_OPENER } else { 0 });
 }
 
 /// Reads a packet's frame; `None` for anything malformed.
 pub fn decode(packet: &[u8]) -> Option<(LinkRef, Frame<'_>)> {
-    let (&tag, rest) = packet.split_first()?;
+    let (&tag, rest) = packet.split_last()?;
     let mut number: u32 = 0;
     let mut used = 0;
     loop {
-        let byte = *rest.get(used)?;
+        let byte = *rest.get(rest.len().checked_sub(used + 1)?)?;
         number |= u32::from(byte & 0x7F).checked_shl(7 * used as u32)?;
         used += 1;
         if byte & 0x80 == 0 {
@@ -111,7 +112,7 @@ pub fn decode(packet: &[u8]) -> Option<(LinkRef, Frame<'_>)> {
             return None;
         }
     }
-    let body = &rest[used..];
+    let body = &rest[..rest.len() - used];
     let link = LinkRef {
         number,
         from_opener: tag & FROM_OPENER != 0,
@@ -126,11 +127,14 @@ pub fn decode(packet: &[u8]) -> Option<(LinkRef, Frame<'_>)> {
             reason: i32::from_le_bytes(body[..4].try_into().ok()?),
             debug: std::str::from_utf8(&body[4..]).ok()?,
         },
-        kind @ (UNRELIABLE | RELIABLE) if body.len() >= 2 => Frame::Message {
-            lane: u16::from_le_bytes(body[..2].try_into().ok()?),
-            reliable: kind == RELIABLE,
-            payload_start: 1 + used + 2,
-        },
+        kind @ (UNRELIABLE | RELIABLE) if body.len() >= 2 => {
+            let payload_end = body.len() - 2;
+            Frame::Message {
+                lane: u16::from_le_bytes(body[payload_end..].try_into().ok()?),
+                reliable: kind == RELIABLE,
+                payload_end,
+            }
+        }
         _ => return None,
     };
     Some((link, frame))
@@ -141,9 +145,8 @@ mod tests {
     use super::*;
 
     fn round_trip(link: LinkRef, frame: Frame<'_>, payload: &[u8]) {
-        let mut packet = Vec::new();
+        let mut packet = payload.to_vec();
         encode(&mut packet, link, &frame);
-        packet.extend_from_slice(payload);
         let (got_link, got) = decode(&packet).expect("decodes");
         assert_eq!(got_link, link);
         match (got, frame) {
@@ -151,7 +154,7 @@ mod tests {
                 Frame::Message {
                     lane,
                     reliable,
-                    payload_start,
+                    payload_end,
                 },
                 Frame::Message {
                     lane: sent_lane,
@@ -160,7 +163,7 @@ mod tests {
                 },
             ) => {
                 assert_eq!((lane, reliable), (sent_lane, sent_reliable));
-                assert_eq!(&packet[payload_start..], payload);
+                assert_eq!(&packet[..payload_end], payload);
             }
             (got, sent) => assert_eq!(got, sent),
         }
@@ -195,7 +198,7 @@ mod tests {
                     let message = Frame::Message {
                         lane: u16::MAX,
                         reliable,
-                        payload_start: 0,
+                        payload_end: 0,
                     };
                     round_trip(link, message, b"payload");
                     round_trip(link, message, b"");
@@ -214,10 +217,10 @@ mod tests {
         let message = Frame::Message {
             lane: 1,
             reliable: true,
-            payload_start: 0,
+            payload_end: 0,
         };
         encode(&mut packet, link, &message);
-        assert_eq!(packet.len(), 4, "tag, number, lane");
+        assert_eq!(packet.len(), 4, "lane, number, tag");
     }
 
     #[test]
@@ -225,19 +228,19 @@ mod tests {
         assert_eq!(decode(&[]), None);
         assert_eq!(decode(&[OPEN]), None, "no number");
         assert_eq!(
-            decode(&[OPEN, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]),
+            decode(&[0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, OPEN]),
             None,
             "too long a number"
         );
-        assert_eq!(decode(&[OPEN, 1, 0, 0]), None, "a short open");
-        assert_eq!(decode(&[ACCEPT, 1, 9]), None, "an accept with a tail");
+        assert_eq!(decode(&[0, 0, 1, OPEN]), None, "a short open");
+        assert_eq!(decode(&[9, 1, ACCEPT]), None, "an accept with a body");
         assert_eq!(
-            decode(&[CLOSE, 1, 0xE8, 3, 0, 0, 0xFF]),
+            decode(&[0xE8, 3, 0, 0, 0xFF, 1, CLOSE]),
             None,
             "a close in bad UTF-8"
         );
-        assert_eq!(decode(&[RELIABLE, 1, 0]), None, "half a lane");
-        assert_eq!(decode(&[0x7F, 1]), None, "an unknown kind");
+        assert_eq!(decode(&[0, 1, RELIABLE]), None, "half a lane");
+        assert_eq!(decode(&[1, 0x7F]), None, "an unknown kind");
         let mut seed = 0x2545_F491_4F6C_DD1D_u64;
         for _ in 0..20_000 {
             seed ^= seed << 13;
@@ -245,8 +248,8 @@ mod tests {
             seed ^= seed << 17;
             let len = (seed % 12) as usize;
             let bytes: Vec<u8> = (0..len).map(|i| (seed >> (i * 5)) as u8).collect();
-            if let Some((_, Frame::Message { payload_start, .. })) = decode(&bytes) {
-                assert!(payload_start <= bytes.len());
+            if let Some((_, Frame::Message { payload_end, .. })) = decode(&bytes) {
+                assert!(payload_end <= bytes.len());
             }
         }
     }

@@ -70,7 +70,7 @@ impl<P: P2PNetworking> LegacyWire<P> {
         Some(key)
     }
 
-    /// Sends `frame` (then `payload`) on `key`'s link.
+    /// Sends `payload`, then `frame`'s trailer, on `key`'s link.
     fn send_frame(
         &mut self,
         key: LinkKey,
@@ -82,9 +82,10 @@ impl<P: P2PNetworking> LegacyWire<P> {
             number: key.number,
             from_opener: key.opened_by_us,
         };
-        frame::encode(&mut self.outgoing, link, frame);
+        self.outgoing.clear();
         self.outgoing.extend_from_slice(payload[0]);
         self.outgoing.extend_from_slice(payload[1]);
+        frame::encode(&mut self.outgoing, link, frame);
         self.p2p
             .send(key.remote, &self.outgoing, send, PEER_CHANNEL)
     }
@@ -151,11 +152,12 @@ impl<P: P2PNetworking> LegacyWire<P> {
                 Frame::Message {
                     lane,
                     reliable,
-                    payload_start,
+                    payload_end,
                 },
                 Some(link),
             ) => {
-                packet.drain(..payload_start);
+                // The message's bytes start the packet: only the trailer goes, nothing moves.
+                packet.truncate(payload_end);
                 WireEvent::Message {
                     link,
                     lane,
@@ -222,7 +224,7 @@ impl<P: P2PNetworking> Wire for LegacyWire<P> {
         let message = Frame::Message {
             lane,
             reliable,
-            payload_start: 0,
+            payload_end: 0,
         };
         let send = if reliable {
             P2PSend::Reliable
@@ -259,11 +261,11 @@ impl<P: P2PNetworking> Wire for LegacyWire<P> {
     }
 
     fn max_message_size(&self, reliable: bool) -> usize {
-        let header = frame::MAX_MESSAGE_HEADER;
+        let trailer = frame::MAX_MESSAGE_TRAILER;
         if reliable {
-            crate::types::P2P_MAX_RELIABLE - header
+            crate::types::P2P_MAX_RELIABLE - trailer
         } else {
-            crate::types::P2P_MAX_UNRELIABLE - header
+            crate::types::P2P_MAX_UNRELIABLE - trailer
         }
     }
 

@@ -56,7 +56,7 @@ impl P2PNetworking for Scripted {
 }
 
 fn packet(number: u32, from_opener: bool, frame: Frame<'_>, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
+    let mut out = payload.to_vec();
     frame::encode(
         &mut out,
         LinkRef {
@@ -65,7 +65,6 @@ fn packet(number: u32, from_opener: bool, frame: Frame<'_>, payload: &[u8]) -> V
         },
         &frame,
     );
-    out.extend_from_slice(payload);
     out
 }
 
@@ -96,16 +95,11 @@ fn a_remote_link_opens_carries_messages_and_closes() {
     let message = Frame::Message {
         lane: 3,
         reliable: true,
-        payload_start: 0,
+        payload_end: 0,
     };
-    let events = poll(
-        &mut wire,
-        &script,
-        vec![
-            packet(7, true, open, b""),
-            packet(7, true, message, b"hello"),
-        ],
-    );
+    let hello = packet(7, true, message, b"hello");
+    let received_into = hello.as_ptr();
+    let events = poll(&mut wire, &script, vec![packet(7, true, open, b""), hello]);
     let [
         WireEvent::Opened {
             link,
@@ -123,7 +117,12 @@ fn a_remote_link_opens_carries_messages_and_closes() {
     else {
         panic!("{events:?}");
     };
-    assert_eq!(data, b"hello", "the header is stripped");
+    assert_eq!(data, b"hello", "the trailer is cut off");
+    assert_eq!(
+        data.as_ptr(),
+        received_into,
+        "handed on in the buffer it arrived in"
+    );
     let link = *link;
     wire.send_message(link, 0, false, [b"a", b"b"]);
     let (to, sent, send, _) = script.0.lock().sent.pop().unwrap();
@@ -133,12 +132,12 @@ fn a_remote_link_opens_carries_messages_and_closes() {
             number: 7,
             from_opener: false,
         },
-        Frame::Message { payload_start, .. },
+        Frame::Message { payload_end, .. },
     )) = frame::decode(&sent)
     else {
         panic!("{sent:?}");
     };
-    assert_eq!(&sent[payload_start..], b"ab");
+    assert_eq!(&sent[..payload_end], b"ab");
     let close = Frame::Close {
         reason: 1000,
         debug: "bye",
@@ -169,7 +168,7 @@ fn strays_and_garbage_are_dropped_and_counted() {
     let stray = Frame::Message {
         lane: 0,
         reliable: false,
-        payload_start: 0,
+        payload_end: 0,
     };
     let events = poll(
         &mut wire,
