@@ -1,43 +1,41 @@
-//! How local mode's session APIs frame what they send: `[channel: i32][flags: u8][bytes]`,
-//! reliable payloads cut into pieces the emulated sockets can carry.
+//! How local mode's session APIs frame what they send: `[bytes][channel: i32][flags: u8]`,
+//! reliable payloads cut into pieces the emulated sockets can carry. The trailer follows the
+//! bytes so that a piece is sent from the game's buffer as it is, and received in place.
 
 /// Reliable payloads are cut into pieces of this size (the sockets carry at most 512 KiB).
 const FRAGMENT: usize = 256 * 1024;
 const FLAG_MORE: u8 = 1;
-/// Bytes each piece carries before its payload.
-pub const HEADER: usize = 5;
+/// Bytes each piece carries after its payload.
+pub const TRAILER: usize = 5;
 
-/// The messages a payload travels as, reliable ones cut in pieces.
-pub fn fragments(data: &[u8], reliable: bool, channel: i32) -> Vec<Vec<u8>> {
+/// The pieces a payload travels as, reliable ones cut to [`FRAGMENT`], each with the trailer
+/// to send after it.
+pub fn pieces(
+    data: &[u8],
+    reliable: bool,
+    channel: i32,
+) -> impl Iterator<Item = (&[u8], [u8; TRAILER])> {
     let chunk = if reliable {
         FRAGMENT
     } else {
         data.len().max(1)
     };
-    let pieces: Vec<&[u8]> = if data.is_empty() {
-        vec![&[][..]]
-    } else {
-        data.chunks(chunk).collect()
-    };
-    let last = pieces.len() - 1;
-    pieces
-        .into_iter()
-        .enumerate()
-        .map(|(index, piece)| {
-            let mut message = Vec::with_capacity(HEADER + piece.len());
-            message.extend_from_slice(&channel.to_le_bytes());
-            message.push(if index < last { FLAG_MORE } else { 0 });
-            message.extend_from_slice(piece);
-            message
-        })
-        .collect()
+    let count = data.len().div_ceil(chunk).max(1);
+    let [a, b, c, d] = channel.to_le_bytes();
+    (0..count).map(move |index| {
+        let start = (index * chunk).min(data.len());
+        let end = (start + chunk).min(data.len());
+        let more = if index + 1 < count { FLAG_MORE } else { 0 };
+        (&data[start..end], [a, b, c, d, more])
+    })
 }
 
-/// A piece's channel, whether more pieces follow, and its bytes; `None` when malformed.
-pub fn parse(message: &[u8]) -> Option<(i32, bool, &[u8])> {
-    let channel = i32::from_le_bytes(message.get(..4)?.try_into().ok()?);
-    let flags = *message.get(4)?;
-    Some((channel, flags & FLAG_MORE != 0, &message[HEADER..]))
+/// A piece's channel, whether more pieces follow, and where its bytes end; `None` when
+/// malformed.
+pub fn parse(message: &[u8]) -> Option<(i32, bool, usize)> {
+    let end = message.len().checked_sub(TRAILER)?;
+    let channel = i32::from_le_bytes(message[end..end + 4].try_into().ok()?);
+    Some((channel, message[end + 4] & FLAG_MORE != 0, end))
 }
 
 #[cfg(test)]
@@ -47,21 +45,16 @@ mod tests {
     #[test]
     fn big_reliable_packets_are_cut_and_unreliable_ones_are_not() {
         let data = vec![9u8; FRAGMENT * 2 + 10];
-        let pieces = fragments(&data, true, 3);
-        assert_eq!(pieces.len(), 3);
-        let parsed: Vec<(i32, bool, usize)> = pieces
-            .iter()
-            .map(|p| parse(p).map(|(c, m, b)| (c, m, b.len())).unwrap())
+        let parsed: Vec<(i32, bool, usize)> = pieces(&data, true, 3)
+            .map(|(piece, trailer)| parse(&[piece, &trailer].concat()).unwrap())
             .collect();
         assert_eq!(
             parsed,
             [(3, true, FRAGMENT), (3, true, FRAGMENT), (3, false, 10)]
         );
-        assert_eq!(fragments(&[1; 100], false, -2).len(), 1);
-        assert_eq!(
-            parse(&fragments(&[], true, 0)[0]),
-            Some((0, false, &[][..]))
-        );
+        assert_eq!(pieces(&[1; 100], false, -2).count(), 1);
+        let (empty, trailer) = pieces(&[], true, 0).next().unwrap();
+        assert_eq!(parse(&[empty, &trailer].concat()), Some((0, false, 0)));
         assert_eq!(parse(&[1, 2]), None);
     }
 }

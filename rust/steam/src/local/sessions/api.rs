@@ -30,7 +30,7 @@ impl SessionApi {
             (SessionApi::LegacyP2P, true) => P2P_MAX_RELIABLE,
             (SessionApi::LegacyP2P, false) => P2P_MAX_UNRELIABLE,
             (SessionApi::Messages, true) => MAX_MESSAGE_SIZE,
-            (SessionApi::Messages, false) => MAX_MESSAGE_SIZE - frame::HEADER,
+            (SessionApi::Messages, false) => MAX_MESSAGE_SIZE - frame::TRAILER,
         }
     }
 
@@ -38,7 +38,7 @@ impl SessionApi {
     /// the game to accept it: what one whole reliable packet takes. A remote cannot grow either
     /// past it, with pieces that never end or packets nobody accepts.
     pub(super) fn max_buffered(self) -> usize {
-        self.max_size(true) + frame::HEADER
+        self.max_size(true) + frame::TRAILER
     }
 
     pub(super) fn request(self, remote: SteamId) -> SteamEvent {

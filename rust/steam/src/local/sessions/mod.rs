@@ -14,13 +14,14 @@ use smp_transport::{
     ConnectionState, ListenSocketId, ReceivedMessage, SendFlags, Sockets, end_reason,
 };
 
-use super::frame::{fragments, parse};
+use super::frame::pieces;
 use crate::messages::{ChannelMessage, SEND_NO_DELAY, SEND_RELIABLE};
 use crate::types::{P2PSend, SteamEvent, result};
 
 mod api;
 mod legacy_transport;
 mod messages_api;
+mod receive;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -184,19 +185,19 @@ impl Sessions {
         let session = self.sessions.get_mut(&remote).expect("created above");
         session.accepted = true;
         session.channels.insert(channel);
-        let pieces = fragments(data, reliable, channel);
+        let pieces = pieces(data, reliable, channel);
         if session.connected {
             let conn = session.conn.expect("connected");
-            for piece in pieces {
+            for (piece, trailer) in pieces {
                 self.sockets
-                    .send(conn, 0, flags, [&piece, &[]])
+                    .send(conn, 0, flags, [piece, &trailer])
                     .map_err(|e| Refused::Transport(e.to_string()))?;
             }
         } else if reliable || flags.0 & SendFlags::NO_DELAY.0 == 0 {
             // As on Steam: only what may wait does; a no-delay packet is thrown away.
-            session
-                .outbox
-                .extend(pieces.into_iter().map(|piece| (reliable, flags, piece)));
+            let owned =
+                pieces.map(|(piece, trailer)| (reliable, flags, [piece, &trailer].concat()));
+            session.outbox.extend(owned);
         }
         Ok(())
     }
@@ -375,67 +376,6 @@ impl Sessions {
             if let Err(e) = self.sockets.send(conn, 0, flags, [&piece, &[]]) {
                 debug!("packet to {remote} lost: {e}");
             }
-        }
-    }
-
-    fn on_message(&mut self, message: ReceivedMessage, events: &mut VecDeque<SteamEvent>) {
-        let Some(&remote) = self.by_conn.get(&message.conn) else {
-            return;
-        };
-        let Some((channel, more, payload)) = parse(&message.data) else {
-            debug!("dropped a malformed packet from {remote}");
-            return;
-        };
-        let session = self.sessions.entry(remote).or_default();
-        // A connection the remote dialled is up once data arrives on it.
-        if session.conn == Some(message.conn) && !session.connected {
-            session.connected = true;
-        }
-        let max_buffered = self.api.max_buffered();
-        let complete = if message.reliable {
-            let partial: usize = session.partial.values().map(Vec::len).sum();
-            if partial + payload.len() > max_buffered {
-                debug!(
-                    "dropped a packet from {remote} that grew past {} bytes",
-                    self.api.max_size(true)
-                );
-                session.partial.clear();
-                return;
-            }
-            let buffer = session.partial.entry(channel).or_default();
-            buffer.extend_from_slice(payload);
-            if more {
-                return;
-            }
-            session.partial.remove(&channel).unwrap_or_default()
-        } else {
-            payload.to_vec()
-        };
-        session.channels.insert(channel);
-        session.received += 1;
-        let arrived = Arrived {
-            from: remote,
-            data: complete,
-            reliable: message.reliable,
-            number: session.received,
-            at: self.now,
-        };
-        if session.accepted {
-            self.readable.entry(channel).or_default().push_back(arrived);
-            return;
-        }
-        let held: usize = session.held.iter().map(|(_, held)| held.data.len()).sum();
-        if held + arrived.data.len() > max_buffered {
-            debug!("dropped a packet from {remote}: too much waits for the session to be accepted");
-            return;
-        }
-        session.held.push((channel, arrived));
-        if session
-            .requested_at
-            .is_none_or(|at| self.now >= at + REQUEST_AGAIN)
-        {
-            session.requested_at = Some(self.now);
-            events.push_back(self.api.request(remote));
         }
     }
 }

@@ -6,7 +6,7 @@ use smp_transport::FaultConfig;
 use smp_transport::memory::MemoryNetwork;
 
 use super::*;
-use crate::local::frame::fragments;
+use crate::local::frame::pieces;
 use crate::messages::{MAX_MESSAGE_SIZE, SEND_RELIABLE};
 
 const ALICE: SteamId = SteamId::individual(1);
@@ -177,7 +177,9 @@ fn pieces_that_never_end_and_packets_nobody_accepts_stay_bounded() {
             step(&mut raw, &mut sessions);
         }
         // The first piece of a long reliable packet says more follow; send it again and again.
-        let piece = fragments(&vec![0xAB; 600 * 1024], true, 7).swap_remove(0);
+        let long = vec![0xAB; 600 * 1024];
+        let (first, trailer) = pieces(&long, true, 7).next().unwrap();
+        let piece = [first, &trailer].concat();
         for _ in 0..16 {
             raw.send(conn, 0, SendFlags::RELIABLE, [&piece, &[]])
                 .unwrap();
@@ -193,7 +195,9 @@ fn pieces_that_never_end_and_packets_nobody_accepts_stay_bounded() {
             );
         }
         // Whole packets the game never accepts: at most one packet's worth waits.
-        let packet = fragments(&vec![0xCD; 200 * 1024], true, 3).swap_remove(0);
+        let whole = vec![0xCD; 200 * 1024];
+        let (only, trailer) = pieces(&whole, true, 3).next().unwrap();
+        let packet = [only, &trailer].concat();
         for _ in 0..16 {
             raw.send(conn, 0, SendFlags::RELIABLE, [&packet, &[]])
                 .unwrap();
