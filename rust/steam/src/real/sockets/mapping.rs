@@ -50,18 +50,9 @@ pub fn listen_socket(raw: sys::HSteamListenSocket) -> Option<ListenSocketId> {
 }
 
 /// Refuses what Steam would refuse of a message of `size` bytes on `lane`, for a connection
-/// with `lanes` lanes, with the emulation's errors.
+/// with `lanes` lanes, with the emulation's errors: the emulation's check, at Steam's limit.
 pub fn check_message(size: usize, lane: u16, lanes: u16) -> Result<(), SocketError> {
-    if size > MAX_MESSAGE_SIZE {
-        return Err(SocketError::TooLarge {
-            size,
-            max: MAX_MESSAGE_SIZE,
-        });
-    }
-    if lane >= lanes {
-        return Err(SocketError::InvalidParam(format!("lane {lane} of {lanes}")));
-    }
-    Ok(())
+    smp_transport::sockets::check_message(size, MAX_MESSAGE_SIZE, lane, lanes)
 }
 
 /// Refuses what Steam would refuse of giving a connection with `current` lanes `requested`.
