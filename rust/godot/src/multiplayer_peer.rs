@@ -138,8 +138,6 @@ pub struct SteamMultiplayerPeer {
     tap: Option<TapId>,
     /// This object, once its peers have monitors in the debugger (see `monitors`).
     monitored_as: Option<InstanceId>,
-    /// A deferred call will send what this frame's packets left held back.
-    flush_queued: bool,
 }
 
 // After the class: they use the macros its derive defines.

@@ -299,6 +299,12 @@ impl PeerDriver {
             })
     }
 
+    /// True when a message went out since the last [`PeerDriver::flush`] that the transport may
+    /// hold back: the moment to plan one.
+    pub fn holds_back(&self) -> bool {
+        self.held_back
+    }
+
     /// Sends at once what [`PeerDriver::send`] let the transport hold back to coalesce with
     /// later messages (without `no_nagle`). Call it when the frame's sending is done: Godot's
     /// peer does, after the game's calls of the frame.

@@ -45,7 +45,6 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             lobby_start: LobbyStart::default(),
             tap: None,
             monitored_as: None,
-            flush_queued: false,
         }
     }
 
@@ -101,16 +100,18 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             // SAFETY: Godot passes `p_buffer_size` readable bytes at `p_buffer`, valid for this call.
             unsafe { std::slice::from_raw_parts(p_buffer.ptr(), len) }
         };
-        match driver.send(
+        let was_holding_back = driver.holds_back();
+        let sent = driver.send(
             self.target_peer,
             self.transfer_channel,
             self.transfer_mode,
             payload,
-        ) {
-            Ok(()) => {
-                self.queue_flush();
-                Error::OK
-            }
+        );
+        if !was_holding_back && driver.holds_back() {
+            self.queue_flush();
+        }
+        match sent {
+            Ok(()) => Error::OK,
             Err(err) => {
                 godot_error!("SteamMultiplayerPeer.put_packet: {err}");
                 godot_error(&err, Error::ERR_CONNECTION_ERROR)
@@ -244,18 +245,13 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
 impl SteamMultiplayerPeer {
     /// Sends what the packets put so far held back once this frame's calls are done: one
     /// deferred call per frame, however many packets the frame puts.
-    fn queue_flush(&mut self) {
-        if self.no_nagle || std::mem::replace(&mut self.flush_queued, true) {
-            return;
-        }
+    fn queue_flush(&self) {
         let id = self.base().instance_id();
         Callable::from_fn("flush_held_back", move |_| {
-            if let Ok(mut peer) = Gd::<SteamMultiplayerPeer>::try_from_instance_id(id) {
-                let mut peer = peer.bind_mut();
-                peer.flush_queued = false;
-                if let Some(driver) = peer.driver.as_mut() {
-                    driver.flush();
-                }
+            if let Ok(mut peer) = Gd::<SteamMultiplayerPeer>::try_from_instance_id(id)
+                && let Some(driver) = peer.bind_mut().driver.as_mut()
+            {
+                driver.flush();
             }
         })
         .call_deferred(&[]);
