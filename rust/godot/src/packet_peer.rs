@@ -114,9 +114,11 @@ impl SteamPacketPeer {
     /// Local mode and [constant SteamMultiplayerPeer.TRANSPORT_LEGACY_P2P] measure for
     /// themselves: the ping from a probe each second (injected lag included), and in local mode
     /// the qualities from what fault injection dropped; the legacy P2P API cannot tell what it
-    /// lost, so there both qualities read -1. [code]send_rate[/code],
-    /// [code]pending_unreliable[/code], [code]sent_unacknowledged_reliable[/code] and
-    /// [code]queue_time[/code] read 0 and [code]relayed[/code] [code]false[/code].
+    /// lost, so there both qualities read -1. Local mode's pending bytes are those held back
+    /// until the end of the frame (sends without [member SteamMultiplayerPeer.no_nagle]) or
+    /// not yet taken by the system; the legacy P2P API reports none. [code]send_rate[/code],
+    /// [code]sent_unacknowledged_reliable[/code] and [code]queue_time[/code] read 0 and
+    /// [code]relayed[/code] [code]false[/code].
     #[func]
     fn get_connection_quality(&self) -> VarDictionary {
         Self::quality_dictionary(self.peer.quality())

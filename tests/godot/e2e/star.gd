@@ -86,6 +86,30 @@ func connection_quality(a: int) -> void:
 	else:
 		check(quality.local_quality > 0.5 and quality.local_quality <= 1.0, "a delivery quality near 98%%: %s" % quality.local_quality)
 	check(quality.bytes_in_per_second > 0.0 and not quality.relayed, "traffic measured, and local mode is never relayed")
+	await held_back_until_the_frame_ends(link)
+
+
+## A reliable RPC sent without no_nagle waits for the end of the frame, as Steam's sends do,
+## and leaves then: the peer queues one deferred flush per frame. A check deferred after the
+## RPC runs after that flush, before the next frame polls anything.
+func held_back_until_the_frame_ends(link: SteamPacketPeer) -> void:
+	await get_tree().process_frame
+	_held_back.rpc_id(link.get_peer_id())
+	var pending: int = link.get_connection_quality().pending_reliable
+	if peer.transport == SteamMultiplayerPeer.TRANSPORT_LEGACY_P2P:
+		check(pending == 0, "the legacy P2P API sends at once: %d bytes pending" % pending)
+		return
+	check(pending > 0, "a reliable RPC is held back until the frame ends: %d bytes pending" % pending)
+	var at_frame_end := [-1]
+	(func(): at_frame_end[0] = link.get_connection_quality().pending_reliable).call_deferred()
+	await get_tree().process_frame
+	check(at_frame_end[0] == 0, "and the frame's end sent it: %d bytes pending" % at_frame_end[0])
+
+
+## Sent only to be held back; its receiver does nothing.
+@rpc("authority", "call_remote", "reliable")
+func _held_back() -> void:
+	pass
 
 
 func run_client() -> void:

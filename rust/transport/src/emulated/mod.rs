@@ -13,7 +13,7 @@ use parking_lot::Mutex;
 use smp_protocol::{ConnectionId, SteamId};
 
 pub use endpoint::{Endpoint, MAX_MESSAGE_SIZE, OwnerId};
-pub use wire::{LinkId, Wire, WireEvent};
+pub use wire::{LinkId, Unsent, Wire, WireEvent};
 
 use crate::options::ConfigOption;
 use crate::sockets::{

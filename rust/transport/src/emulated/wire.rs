@@ -69,6 +69,16 @@ impl WireEvent {
     }
 }
 
+/// Bytes a link has not written yet, by the kind of message they belong to: what Steam
+/// reports as pending.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub struct Unsent {
+    /// Of reliable messages (and the wire's own frames).
+    pub reliable: usize,
+    /// Of unreliable messages.
+    pub unreliable: usize,
+}
+
 /// The version of the emulated wire; endpoints of different versions refuse each other.
 /// Version 2 added the probes that measure ping and quality.
 pub const WIRE_VERSION: u8 = 2;
@@ -92,6 +102,12 @@ pub trait Wire {
 
     /// Writes what every link holds back (see [`Wire::flush`]).
     fn flush_all(&mut self) {}
+
+    /// What `link` holds back or the kernel has not taken yet; nothing, for a wire that
+    /// hands every message on as it comes.
+    fn unsent(&self, _link: LinkId) -> Unsent {
+        Unsent::default()
+    }
 
     /// Sends the reason, then ends the link. With `discard`, data not yet written is dropped first.
     fn send_close(&mut self, link: LinkId, reason: i32, debug: &str, discard: bool);

@@ -14,7 +14,7 @@ use smp_protocol::SteamId;
 
 use super::codec::{self, CodecError, Frame};
 use super::identity::{port_of, user_of};
-use crate::emulated::{LinkId, Wire, WireEvent, wire::WIRE_VERSION};
+use crate::emulated::{LinkId, Unsent, Wire, WireEvent, wire::WIRE_VERSION};
 
 /// How long a closing link may take to flush before it is cut.
 const LINGER: Duration = Duration::from_secs(5);
@@ -32,6 +32,9 @@ struct TcpLink {
     stream: TcpStream,
     outgoing: Vec<u8>,
     written: usize,
+    /// How much of `outgoing` unreliable messages appended since it was last written whole:
+    /// what Steam reports as pending unreliable.
+    unreliable_unsent: usize,
     /// `incoming[..filled]` was read and not decoded yet; the rest is room for the next reads,
     /// zeroed once when it grows, so that a read does not clear 64 KiB first (an idle game
     /// polls every link every frame).
@@ -53,6 +56,7 @@ impl TcpLink {
             stream,
             outgoing: Vec::new(),
             written: 0,
+            unreliable_unsent: 0,
             incoming: Vec::new(),
             filled: 0,
             remote,
@@ -75,6 +79,7 @@ impl TcpLink {
         if self.written == self.outgoing.len() {
             self.outgoing.clear();
             self.written = 0;
+            self.unreliable_unsent = 0;
         }
         Ok(())
     }
@@ -182,9 +187,9 @@ impl TcpWire {
     }
 
     /// Appends a frame; writes it now when `now`, or when the link holds back too much.
-    fn write(&mut self, link: LinkId, now: bool, encode: impl FnOnce(&mut Vec<u8>)) {
+    fn write(&mut self, link: LinkId, now: bool, encode: impl FnOnce(&mut TcpLink)) {
         if let Some(tcp) = self.links.get_mut(&link) {
-            encode(&mut tcp.outgoing);
+            encode(tcp);
             if now || tcp.outgoing.len() - tcp.written >= HOLD_BACK {
                 // Errors surface on the next poll, as a lost link.
                 let _ = tcp.flush();
@@ -357,14 +362,18 @@ impl Wire for TcpWire {
     }
 
     fn send_accept(&mut self, link: LinkId) {
-        self.write(link, true, codec::encode_accept);
+        self.write(link, true, |tcp| codec::encode_accept(&mut tcp.outgoing));
     }
 
     /// Held back until [`Wire::flush`], the next poll, or [`HOLD_BACK`] bytes: Steam's
     /// sockets coalesce messages sent without `NO_NAGLE` the same way (for a few milliseconds).
     fn send_message(&mut self, link: LinkId, lane: u16, reliable: bool, parts: [&[u8]; 2]) {
-        self.write(link, false, |out| {
-            codec::encode_message(out, lane, reliable, parts)
+        self.write(link, false, |tcp| {
+            let start = tcp.outgoing.len();
+            codec::encode_message(&mut tcp.outgoing, lane, reliable, parts);
+            if !reliable {
+                tcp.unreliable_unsent += tcp.outgoing.len() - start;
+            }
         });
     }
 
@@ -377,6 +386,20 @@ impl Wire for TcpWire {
     fn flush_all(&mut self) {
         for tcp in self.links.values_mut() {
             let _ = tcp.flush();
+        }
+    }
+
+    fn unsent(&self, link: LinkId) -> Unsent {
+        let Some(tcp) = self.links.get(&link) else {
+            return Unsent::default();
+        };
+        let total = tcp.outgoing.len() - tcp.written;
+        // Partly written, the oldest frames went first; which were unreliable is not kept, so
+        // the split is an estimate then (the total is exact).
+        let unreliable = tcp.unreliable_unsent.min(total);
+        Unsent {
+            reliable: total - unreliable,
+            unreliable,
         }
     }
 

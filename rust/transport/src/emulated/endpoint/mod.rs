@@ -12,7 +12,7 @@ use smp_protocol::{ConnectionId, SteamId};
 
 use super::conditioner::Conditioner;
 use super::traffic::Traffic;
-use super::wire::{LinkId, Wire, WireEvent};
+use super::wire::{LinkId, Unsent, Wire, WireEvent};
 use crate::end_reason;
 use crate::fault::FaultConfig;
 use crate::sockets::{
@@ -332,8 +332,15 @@ impl<W: Wire> Endpoint<W> {
     /// See [`crate::Sockets::quality`].
     pub fn quality(&self, owner: OwnerId, id: ConnectionId) -> Option<ConnectionQuality> {
         let conn = self.owned(owner, id).ok()?;
-        let pending = conn.queued.iter().map(|(_, data)| data.len()).sum();
-        let mut quality = conn.traffic.quality(pending);
+        let queued: usize = conn.queued.iter().map(|(_, data)| data.len()).sum();
+        let unsent = conn
+            .link
+            .map(|link| self.wire.unsent(link))
+            .unwrap_or_default();
+        let mut quality = conn.traffic.quality(Unsent {
+            reliable: queued + unsent.reliable,
+            unreliable: unsent.unreliable,
+        });
         if !self.wire.sees_all_loss() {
             (quality.quality_local, quality.quality_remote) = (-1.0, -1.0);
         }

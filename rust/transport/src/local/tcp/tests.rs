@@ -36,7 +36,7 @@ fn messages_wait_for_a_flush_and_leave_in_one_write() {
         !events.is_empty()
     });
     for n in 0..3u8 {
-        sender.send_message(link, 0, true, [&[n; 64], &[]]);
+        sender.send_message(link, 0, n != 1, [&[n; 64], &[]]);
     }
     let mut frame = Vec::new();
     codec::encode_message(&mut frame, 0, true, [&[0; 64], &[]]);
@@ -46,11 +46,20 @@ fn messages_wait_for_a_flush_and_leave_in_one_write() {
         (3 * frame.len(), 0),
         "all three held back, nothing written"
     );
+    assert_eq!(
+        sender.unsent(link),
+        Unsent {
+            reliable: 2 * frame.len(),
+            unreliable: frame.len()
+        },
+        "and reported pending, by kind"
+    );
     sender.flush(link);
     assert!(
         sender.links[&link].outgoing.is_empty(),
         "one flush wrote all"
     );
+    assert_eq!(sender.unsent(link), Unsent::default(), "nothing pending");
     poll_until(&mut receiver, "the three messages", |events| {
         messages(events) == 3
     });
