@@ -23,3 +23,12 @@ pub fn godot_error(err: &PeerError, transport: Error) -> Error {
         PeerError::Transport(_) => transport,
     }
 }
+
+/// Refuses to start a peer that is already active: pushes the message saying so and returns
+/// `ERR_ALREADY_IN_USE`.
+pub fn already_active(call: &str) -> Error {
+    godot::global::godot_error!(
+        "SteamMultiplayerPeer.{call}: the peer is already active; call close() first"
+    );
+    Error::ERR_ALREADY_IN_USE
+}

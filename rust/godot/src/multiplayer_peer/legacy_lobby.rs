@@ -10,6 +10,7 @@ use smp_steam::{LobbyType, SteamId, chat_member_state};
 
 use super::SteamMultiplayerPeer;
 use crate::backend;
+use crate::errors::already_active;
 use crate::log_bridge::FlushOnDrop;
 use crate::steam::events::signal_of;
 
@@ -256,10 +257,7 @@ impl SteamMultiplayerPeer {
         lobby: SteamId,
     ) -> Error {
         if self.is_active() || self.lobby_start.state() != LobbyState::NotConnected {
-            godot_error!(
-                "SteamMultiplayerPeer.{call}: the peer is already active; call close() first"
-            );
-            return Error::ERR_ALREADY_IN_USE;
+            return already_active(call);
         }
         match backend::start_lobby(kind, max_members, lobby) {
             Some(tap) => {

@@ -9,6 +9,7 @@ use smp_peer::{PeerDriver, PeerError, SteamId};
 
 use super::SteamMultiplayerPeer;
 use crate::backend;
+use crate::errors::already_active;
 use crate::log_bridge::FlushOnDrop;
 
 #[godot_api(secondary)]
@@ -83,10 +84,7 @@ impl SteamMultiplayerPeer {
     /// peer is active, `ERR_CANT_CREATE` before Steam is initialized.
     fn lobby_view(&self, call: &str, lobby: SteamId) -> Result<backend::LobbyView, Error> {
         if self.is_active() {
-            godot_error!(
-                "SteamMultiplayerPeer.{call}: the peer is already active; call close() first"
-            );
-            return Err(Error::ERR_ALREADY_IN_USE);
+            return Err(already_active(call));
         }
         backend::lobby_view(lobby).ok_or_else(|| {
             godot_error!(

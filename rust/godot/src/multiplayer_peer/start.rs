@@ -9,7 +9,7 @@ use smp_peer::{Config, PeerDriver, PeerError, SteamId};
 use smp_protocol::rng::Rng;
 
 use super::SteamMultiplayerPeer;
-use crate::errors::godot_error;
+use crate::errors::{already_active, godot_error};
 use crate::log_bridge::FlushOnDrop;
 use crate::{backend, settings};
 
@@ -92,10 +92,7 @@ impl SteamMultiplayerPeer {
         start: impl FnOnce(&mut PeerDriver) -> Result<(), PeerError>,
     ) -> Error {
         if self.is_active() {
-            godot_error!(
-                "SteamMultiplayerPeer.{call}: the peer is already active; call close() first"
-            );
-            return Error::ERR_ALREADY_IN_USE;
+            return already_active(call);
         }
         if self.driver.is_none() {
             let sockets = if self.transport == Self::TRANSPORT_LEGACY_P2P {
