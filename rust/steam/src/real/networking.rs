@@ -84,11 +84,12 @@ impl Networking {
     pub fn read(&self, max_size: usize, channel: i32) -> Option<(Vec<u8>, SteamId)> {
         // Sizing by the waiting packet keeps a huge `max_size` from Godot from allocating.
         let size = self.available(channel)?.min(max_size);
-        let mut buffer = vec![0_u8; size];
+        // Not zero-filled first: Steam writes the packet over it, and only what it wrote is kept.
+        let mut buffer = Vec::<u8>::with_capacity(size);
         let mut read = 0_u32;
         // SAFETY: a zeroed CSteamID is a valid one (id 0).
         let mut sender: sys::CSteamID = unsafe { std::mem::zeroed() };
-        // SAFETY: `buffer` is live and `size` bytes long (`size` came from a u32).
+        // SAFETY: `buffer` has room for `size` bytes (`size` came from a u32).
         let got = unsafe {
             sys::SteamAPI_ISteamNetworking_ReadP2PPacket(
                 self.net,
@@ -102,7 +103,8 @@ impl Networking {
         if !got {
             return None;
         }
-        buffer.truncate(read as usize);
+        // SAFETY: Steam wrote the first `read` bytes, and never more than `size`.
+        unsafe { buffer.set_len((read as usize).min(size)) };
         let bits = sender.m_steamid;
         // SAFETY: both views of the union are plain integers.
         Some((buffer, SteamId(unsafe { bits.m_unAll64Bits })))
