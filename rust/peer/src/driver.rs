@@ -285,12 +285,18 @@ impl PeerDriver {
                 mode,
                 payload.len(),
                 |conn, lane, reliable, header| {
-                    sockets.send(
-                        conn,
-                        lane,
-                        send_flags(reliable, no_nagle, no_delay),
-                        [header, payload],
-                    )
+                    let flags = send_flags(reliable, no_nagle, no_delay);
+                    match sockets.send(conn, lane, flags, [header, payload]) {
+                        // The connection ended since the last poll (Steam changes states on
+                        // its own thread, or a `Steam.run_callbacks()` moved local mode on):
+                        // the peer is gone, as ENet's would be, and its disconnect is reported
+                        // at the next poll. Not the game's mistake, so not an error.
+                        Err(err) if err.connection_ended() => {
+                            debug!("dropped a packet for {conn:?}: {err}; its disconnect follows");
+                            Ok(())
+                        }
+                        sent => sent,
+                    }
                 },
             )
             .map_err(|err| match err {

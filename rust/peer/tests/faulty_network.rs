@@ -500,6 +500,33 @@ fn clients_hear_the_host_vanish() {
     }
 }
 
+#[test]
+fn a_send_to_a_peer_whose_connection_just_ended_is_dropped_not_refused() {
+    let mut world = World::star(2, FaultConfig::default(), Config::default());
+    let gone = world.id(1);
+    world.peers[1].close();
+    // What a `Steam.run_callbacks()` between two polls does: the host's transport learns that
+    // the connection ended before the host's driver does.
+    world
+        .net
+        .sockets(steam(0))
+        .pump(world.now + Duration::from_millis(1));
+    for target in [gone, 0] {
+        let sent = world.peers[0].send(target, 0, TransferMode::Reliable, b"too late");
+        assert!(sent.is_ok(), "a send to {target} is dropped: {sent:?}");
+    }
+    world.run_until(5, "the host to report the departure", |w| {
+        w.events[0].contains(&Event::PeerDisconnected(gone))
+    });
+    let other = world.id(2);
+    world.peers[0]
+        .send(other, 0, TransferMode::Reliable, b"still here")
+        .unwrap();
+    world.run_until(5, "the other client to hear the host", |w| {
+        w.received[2].iter().any(|r| r.payload == b"still here")
+    });
+}
+
 /// Steps with `frozen` silent until `done`, and returns how long that took.
 fn silent_until(world: &mut World, frozen: usize, done: impl Fn(&World) -> bool) -> Duration {
     let start = world.now;

@@ -191,6 +191,19 @@ impl fmt::Display for SocketError {
 
 impl std::error::Error for SocketError {}
 
+impl SocketError {
+    /// True when the call failed because the connection has ended (closed by the remote, or
+    /// lost): its status change reports that, and a send to it can only be dropped.
+    pub fn connection_ended(&self) -> bool {
+        matches!(
+            self,
+            SocketError::InvalidState(
+                ConnectionState::ClosedByPeer | ConnectionState::ProblemDetectedLocally
+            )
+        )
+    }
+}
+
 /// Refuses what Steam refuses of a message of `size` bytes on `lane` of a connection with
 /// `lanes` lanes, in Steam's order: more than `max` bytes first, then a lane out of range.
 pub fn check_message(size: usize, max: usize, lane: u16, lanes: u16) -> Result<(), SocketError> {
