@@ -104,10 +104,12 @@ pub fn run(args: &[String]) -> Result<()> {
     for key in results.noisy() {
         println!("xtask: WARNING: {key} is too noisy to trust (the machine was busy)");
     }
-    println!(
-        "\nxtask: bench done in {:.0} s; results in bench/results/latest.md",
-        started.elapsed().as_secs_f64()
-    );
+    let elapsed = started.elapsed().as_secs_f64();
+    if only.is_none() {
+        println!("\nxtask: bench done in {elapsed:.0} s; results in bench/results/latest.md");
+    } else {
+        println!("\nxtask: bench done in {elapsed:.0} s; with --only, nothing was written");
+    }
     Ok(())
 }
 
