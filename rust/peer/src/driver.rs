@@ -292,7 +292,7 @@ impl PeerDriver {
                         // the peer is gone, as ENet's would be, and its disconnect is reported
                         // at the next poll. Not the game's mistake, so not an error.
                         Err(err) if err.connection_ended() => {
-                            debug!("dropped a packet for {conn:?}: {err}; its disconnect follows");
+                            debug!("dropped a packet for {conn}: {err}; its disconnect follows");
                             Ok(())
                         }
                         sent => sent,

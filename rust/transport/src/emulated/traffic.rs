@@ -89,9 +89,7 @@ impl Traffic {
         };
         let elapsed = now.saturating_duration_since(start);
         if elapsed < PROBE_INTERVAL {
-            let since_probe = self
-                .last_probe
-                .map_or(FIRST_PING_RETRY, |at| now.saturating_duration_since(at));
+            let since_probe = now.saturating_duration_since(self.last_probe.unwrap_or(start));
             return (self.ping_ms < 0 && since_probe >= FIRST_PING_RETRY)
                 .then(|| self.ping(now, clock_us));
         }

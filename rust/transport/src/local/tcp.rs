@@ -32,8 +32,8 @@ struct TcpLink {
     stream: TcpStream,
     outgoing: Vec<u8>,
     written: usize,
-    /// How much of `outgoing` unreliable messages appended since it was last written whole:
-    /// what Steam reports as pending unreliable.
+    /// The bytes of unreliable messages appended to `outgoing` since it was last written
+    /// whole: what Steam reports as pending unreliable.
     unreliable_unsent: usize,
     /// `incoming[..filled]` was read and not decoded yet; the rest is room for the next reads,
     /// zeroed once when it grows, so that a read does not clear 64 KiB first (an idle game
